@@ -1,0 +1,172 @@
+/**
+ * Field helpers shared by every access-log format: time stamps, request lines, URLs, numbers.
+ * All linear-time: no regular expression here can backtrack.
+ */
+
+const MONTHS: Record<string, number> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parses the CLF time `10/Oct/2000:13:55:36 -0700` (brackets already removed; fractional seconds
+ * `13:55:36.123` accepted) into UTC epoch ms, honouring the offset. Returns null when malformed.
+ */
+export function parseClfTime(s: string): number | null {
+  // dd/Mon/yyyy:HH:MM:SS[.fff] +zzzz
+  if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58) return null;
+  const day = digits(s, 0, 2);
+  const mon = MONTHS[s.slice(3, 6)];
+  const year = digits(s, 7, 4);
+  const hh = digits(s, 12, 2);
+  const mm = digits(s, 15, 2);
+  const ss = digits(s, 18, 2);
+  if (mon === undefined || Number.isNaN(day + year + hh + mm + ss)) return null;
+  let i = 20;
+  let frac = 0;
+  if (s.charCodeAt(i) === 46) {
+    let j = i + 1;
+    let scale = 100;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) {
+      frac += (s.charCodeAt(j) - 48) * scale;
+      scale /= 10;
+      j++;
+    }
+    i = j;
+  }
+  let offsetMin = 0;
+  if (i < s.length) {
+    if (s.charCodeAt(i) !== 32) return null;
+    const sign = s[i + 1];
+    if (sign !== '+' && sign !== '-') return null;
+    const oh = digits(s, i + 2, 2);
+    const om = digits(s, i + 4, 2);
+    if (Number.isNaN(oh + om)) return null;
+    offsetMin = (oh * 60 + om) * (sign === '-' ? -1 : 1);
+  }
+  const utc = Date.UTC(year, mon, day, hh, mm, ss) + Math.round(frac) - offsetMin * 60000;
+  return Number.isFinite(utc) ? utc : null;
+}
+
+/** Parses ISO 8601 / RFC 3339 (`2019-10-01T12:00:00.123456Z`, `+02:00` offsets) into epoch ms, or null. */
+export function parseIsoTime(s: string): number | null {
+  if (s.length < 19 || s.length > 40) return null;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Epoch seconds or ms as a number or numeric string (`1571133245.123`) into epoch ms. */
+export function parseEpoch(v: string | number): number | null {
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n <= 0) return null;
+  if (n > 1e17) return Math.round(n / 1e6); // nanoseconds
+  if (n > 1e14) return Math.round(n / 1e3); // microseconds
+  if (n > 1e11) return Math.round(n); // milliseconds
+  return Math.round(n * 1000); // seconds
+}
+
+/** `-` and empty mean "absent" in every access-log format. */
+export function dash(s: string | undefined | null): string | null {
+  if (s === undefined || s === null || s === '' || s === '-') return null;
+  return s;
+}
+
+/** A number or null for `-`, empty or junk. */
+export function num(s: string | undefined | null): number | null {
+  const v = dash(s);
+  if (v === null) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Seconds (as nginx/ALB log them) to ms, keeping -1 (ALB "no response") as null. */
+export function secondsToMs(s: string | undefined | null): number | null {
+  const n = num(s);
+  if (n === null || n < 0) return null;
+  return Math.round(n * 1000 * 1000) / 1000;
+}
+
+export interface TargetParts {
+  scheme: string | null;
+  host: string | null;
+  path: string | null;
+  query: string | null;
+}
+
+/**
+ * Splits a request target: origin-form `/a/b?x=1`, absolute-form `https://h:443/a?x`
+ * (ALB, proxies), or anything else (kept as the path, so malformed URLs stay visible).
+ */
+export function splitTarget(target: string): TargetParts {
+  let scheme: string | null = null;
+  let host: string | null = null;
+  let rest = target;
+  const sep = target.indexOf('://');
+  if (sep > 0 && sep < 10) {
+    const sch = target.slice(0, sep).toLowerCase();
+    if (sch === 'http' || sch === 'https' || sch === 'ws' || sch === 'wss') {
+      scheme = sch;
+      const after = target.slice(sep + 3);
+      let end = after.length;
+      for (let i = 0; i < after.length; i++) {
+        const c = after.charCodeAt(i);
+        if (c === 47 || c === 63 || c === 35) { end = i; break; }
+      }
+      host = after.slice(0, end) || null;
+      rest = after.slice(end) || '/';
+    }
+  }
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const q = rest.indexOf('?');
+  if (q >= 0) return { scheme, host, path: rest.slice(0, q), query: rest.slice(q + 1) };
+  return { scheme, host, path: rest, query: null };
+}
+
+export interface RequestLine extends TargetParts {
+  method: string | null;
+  httpVersion: string | null;
+}
+
+/**
+ * Parses `GET /path?q HTTP/1.1`. Malformed request lines (scanners send raw bytes, `-`, or a bare path)
+ * still yield what can be read: the method is null when the first word is not a token.
+ */
+export function parseRequestLine(s: string): RequestLine {
+  if (s === '-' || s === '') return { method: null, path: null, query: null, scheme: null, host: null, httpVersion: null };
+  const sp1 = s.indexOf(' ');
+  if (sp1 < 0) {
+    return { method: isToken(s) ? s : null, ...splitTarget(isToken(s) ? '' : s), httpVersion: null };
+  }
+  const method = s.slice(0, sp1);
+  const sp2 = s.lastIndexOf(' ');
+  let target: string;
+  let httpVersion: string | null = null;
+  if (sp2 > sp1 && s.startsWith('HTTP/', sp2 + 1)) {
+    target = s.slice(sp1 + 1, sp2);
+    httpVersion = s.slice(sp2 + 1);
+  } else {
+    target = s.slice(sp1 + 1);
+  }
+  return { method: isToken(method) ? method : null, ...splitTarget(target), httpVersion };
+}
+
+/** RFC 9110 token characters (method names). */
+function isToken(s: string): boolean {
+  if (s.length === 0 || s.length > 32) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || '!#$%&\'*+-.^_`|~'.includes(s[i]!);
+    if (!ok) return false;
+  }
+  return true;
+}

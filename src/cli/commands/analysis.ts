@@ -1,0 +1,12 @@
+import { UserError } from '../../core/errors.js';
+import { analyze } from '../../engine/analyze.js';
+import type { Store } from '../../store/index.js';
+
+/** Runs the rules engine over the store (idempotent: replaces any earlier analysis). */
+export function runAnalysis(store: Store, opts: { rules?: string[]; gap?: string }): void {
+  const gapMin = opts.gap === undefined ? 5 : Number(opts.gap);
+  if (!Number.isFinite(gapMin) || gapMin <= 0) {
+    throw new UserError(`--gap must be a positive number of minutes, got "${opts.gap}"`);
+  }
+  analyze(store, { rulesPaths: opts.rules, gapMs: gapMin * 60_000 });
+}

@@ -1,0 +1,100 @@
+import { UserError } from '../core/errors.js';
+import { isFailure } from '../core/types.js';
+import type { LogFormat, LineParser } from '../../parsers/access-log/format.js';
+import { detectFormat, DETECT_LINES } from '../../parsers/access-log/detect.js';
+import type { BatchItem } from '../store/index.js';
+import { splitLines, type Line } from './lines.js';
+import type { SourceSink } from './sink.js';
+
+const EXCERPT = 200;
+
+export interface LogIngestOptions {
+  /** A format forced with --format / --log-format, or the one stored when resuming. */
+  format: LogFormat | null;
+  /** Resume: lines before this 1-based number were already stored. */
+  resumeFromLine: number;
+}
+
+/**
+ * Reads a log line by line: detect the format on the first lines (fail fast when none parse),
+ * then store every line as a record or a counted skip with its reason.
+ * Returns the format used. Throws UserError when the format cannot be determined.
+ */
+export async function ingestLog(
+  bytes: AsyncIterable<Buffer>,
+  sink: SourceSink,
+  opts: LogIngestOptions,
+): Promise<LogFormat> {
+  const lines = splitLines(bytes);
+  const head: Line[] = [];
+  let format = opts.format;
+  // Buffer the first lines for detection (or for the fail-fast check of a forced format).
+  let candidates = 0;
+  while (candidates < DETECT_LINES) {
+    const next = await lines.next();
+    if (next.done) break;
+    head.push(next.value);
+    if (next.value.text.trim() !== '') candidates++;
+  }
+  if (opts.resumeFromLine <= 1 || format === null) {
+    const det = detectFormat(head.map((l) => l.text), format ? [format] : undefined);
+    if (det.format === null) {
+      if (det.tried === 0) {
+        format ??= null;
+      } else {
+        const what = format ? `does not match format ${format.id}` : 'matches no known access-log format';
+        throw new UserError(`${sink.path}: ${what} in its first ${det.tried} lines:\n  ${det.reasons.join('\n  ')}`, {
+          hint: format ? 'check --format, or describe the lines with --log-format' : 'force one with --format NAME, or describe the lines with --log-format (see faultline formats)',
+          exitCode: 2,
+        });
+      }
+    } else {
+      format = det.format;
+    }
+  }
+  if (format === null) {
+    // Empty or blank-only file: nothing to store, nothing to detect.
+    sink.setFormat('empty');
+    return { id: 'empty', title: 'empty file', create: () => () => ({ directive: true }), samples: [] };
+  }
+  sink.setFormat(format.id);
+  const parse: LineParser = format.create();
+  const handle = (line: Line): BatchItem | null => {
+    if (line.no < opts.resumeFromLine) {
+      // Already stored: feed only directives so stateful formats (W3C #Fields) keep their state.
+      if (line.text.startsWith('#')) parse(line.text);
+      return null;
+    }
+    if (line.invalidUtf8) sink.stats.invalidUtf8Lines++;
+    if (line.truncated) sink.stats.truncatedLines++;
+    if (line.text.trim() === '') return null;
+    let res;
+    try {
+      res = parse(line.text);
+    } catch (err) {
+      res = { ok: false as const, reason: `parser error: ${(err as Error).message}` };
+    }
+    if ('directive' in res) return null;
+    if (res.ok) {
+      const record = res.record;
+      const failed = isFailure(record);
+      return { kind: 'record', unit: line.no, record, failed, raw: failed ? line.text.slice(0, 8192) : null };
+    }
+    return {
+      kind: 'skip',
+      unit: line.no,
+      reason: line.truncated ? 'line_too_long' : 'unparsed_line',
+      detail: res.reason,
+      excerpt: line.text.slice(0, EXCERPT),
+    };
+  };
+  for (const line of head) {
+    const item = handle(line);
+    await sink.add(item, line.no + 1, line.offset);
+  }
+  for await (const line of lines) {
+    const item = handle(line);
+    await sink.add(item, line.no + 1, line.offset);
+  }
+  return format;
+}

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { UserError } from '../core/errors.js';
+
+/** Limits on decompression (security.md §7: one layer only, absolute and ratio caps). */
+export interface InputLimits {
+  /** Absolute cap on decompressed bytes per file. Default 64 GiB. */
+  maxDecompressed: number;
+  /** Abort when decompressed/compressed exceeds this after the first MiB. Default 1000:1 (real logs stay far below). */
+  maxRatio: number;
+}
+
+export const DEFAULT_LIMITS: InputLimits = { maxDecompressed: 64 * 2 ** 30, maxRatio: 1000 };
+
+export interface InputFile {
+  /** The path as the user gave it ('-' for stdin). */
+  displayPath: string;
+  /** The path we read (a spooled temp file for stdin). */
+  readPath: string;
+  size: number;
+  sha256: string;
+  gzip: boolean;
+  /** Remove temp files. */
+  dispose(): Promise<void>;
+}
+
+/** Thrown inside the byte stream when a .gz ends early or is corrupt; lines before it are kept. */
+export class InputDamage extends Error {
+  constructor(readonly reason: 'truncated_gzip' | 'corrupt_gzip' | 'decompression_cap', message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Opens an input for ingest: stdin is spooled to a temp file first (so it can be hashed,
+ * detected and resumed like any file); the content hash identifies the source whatever its name.
+ */
+export async function openInput(path: string): Promise<InputFile> {
+  let readPath = path;
+  let temp: string | null = null;
+  if (path === '-') {
+    const dir = await fs.mkdtemp(join(tmpdir(), 'faultline-stdin-'));
+    temp = join(dir, 'stdin');
+    await pipeline(process.stdin, createWriteStream(temp));
+    readPath = temp;
+  }
+  let stat;
+  try {
+    stat = await fs.stat(readPath);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? err)}`, {
+      hint: code === 'ENOENT' ? 'check the path (globs are expanded by your shell)' : null,
+    });
+  }
+  if (stat.isDirectory()) throw new UserError(`${path}: is a directory`, { hint: 'pass the files inside it, e.g. dir/*.log' });
+  const hash = createHash('sha256');
+  const head = Buffer.alloc(2);
+  let headLen = 0;
+  try {
+    for await (const chunk of createReadStream(readPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      if (headLen < 2) headLen += chunk.copy(head, headLen, 0, 2 - headLen);
+      hash.update(chunk);
+    }
+  } catch (err) {
+    throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
+  }
+  const gzip = headLen === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  return {
+    displayPath: path,
+    readPath,
+    size: stat.size,
+    sha256: hash.digest('hex'),
+    gzip,
+    dispose: async () => {
+      if (temp) await fs.rm(join(temp, '..'), { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The decompressed bytes of an input. Gzip (multi-member too) is decoded one layer only, with
+ * the absolute and ratio caps; damage surfaces as InputDamage after every good byte was yielded.
+ */
+export async function* readBytes(input: InputFile, limits: InputLimits = DEFAULT_LIMITS): AsyncGenerator<Buffer> {
+  const raw = createReadStream(input.readPath, { highWaterMark: 1 << 20 });
+  if (!input.gzip) {
+    yield* raw as AsyncIterable<Buffer>;
+    return;
+  }
+  let compressedRead = 0;
+  raw.on('data', (c: Buffer | string) => { compressedRead += c.length; });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.pipe(gunzip);
+  raw.on('error', (e) => gunzip.destroy(e));
+  let out = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      out += chunk.length;
+      if (out > limits.maxDecompressed) {
+        throw new InputDamage('decompression_cap', `decompressed size passed the cap of ${limits.maxDecompressed} bytes`);
+      }
+      if (out > 1 << 20 && compressedRead > 0 && out / compressedRead > limits.maxRatio) {
+        throw new InputDamage('decompression_cap', `compression ratio above ${limits.maxRatio}:1 (a gzip bomb?) after ${out} decompressed bytes`);
+      }
+      yield chunk;
+    }
+  } catch (err) {
+    raw.destroy();
+    gunzip.destroy();
+    if (err instanceof InputDamage) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(String((err as Error).message))) {
+      throw new InputDamage('truncated_gzip', `gzip stream ends early (truncated file) after ${out} decompressed bytes`);
+    }
+    throw new InputDamage('corrupt_gzip', `corrupt gzip data at decompressed offset ${out}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The only module that talks to SQLite. Everything else gets a Store and calls its methods;
+ * no SQL outside src/store.
+ */
+import type { StoredRequest } from '../core/types.js';
+import { applyAnalysis, type AnalysisWrite } from './analysis.js';
+import { POST_LOAD_INDEXES } from './migrations.js';
+import { openDb, redactionKey, type Db } from './open.js';
+import { Requests } from './requests.js';
+import { Sources } from './sources.js';
+import { BatchWriter } from './writer.js';
+import { Views } from './views.js';
+
+export type { SourceRow, SourceStatus } from './sources.js';
+export type { BatchItem, Checkpoint, BatchResult } from './writer.js';
+export type { AnalysisWrite } from './analysis.js';
+export { requestId, UNIT_SPACE } from './writer.js';
+export { explainDbError } from './open.js';
+
+export class Store {
+  readonly sources: Sources;
+  readonly requests: Requests;
+  readonly views: Views;
+  private writerInstance: BatchWriter | null = null;
+
+  constructor(private readonly db: Db, readonly path: string) {
+    this.sources = new Sources(db);
+    this.requests = new Requests(db);
+    this.views = new Views(db);
+  }
+
+  get writer(): BatchWriter {
+    this.writerInstance ??= new BatchWriter(this.db);
+    return this.writerInstance;
+  }
+
+  /** The per-database HMAC key for redaction markers. */
+  redactionKey(): Buffer {
+    return redactionKey(this.db);
+  }
+
+  iterateRequests(opts?: { failedOnly?: boolean; sourceId?: number }): IterableIterator<StoredRequest> {
+    return this.requests.iterate(opts);
+  }
+
+  iterateRouteKeys(): IterableIterator<{ host: string | null; path: string; count: number; failed: number }> {
+    return this.requests.routeKeys();
+  }
+
+  getRequest(id: number): StoredRequest | null {
+    return this.requests.get(id);
+  }
+
+  applyAnalysis(a: AnalysisWrite): void {
+    applyAnalysis(this.db, a);
+  }
+
+  /** Indexes deferred during bulk load. */
+  buildIndexes(): void {
+    for (const sql of POST_LOAD_INDEXES) this.db.exec(sql);
+  }
+
+  /** Makes everything committed so far durable in the main file (security.md §5: NORMAL + FULL checkpoint). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(FULL)');
+  }
+
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Opens or creates the investigation database at `path`. Throws UserError on corrupt/locked/read-only files. */
+export function openStore(path: string, opts: { readonly?: boolean } = {}): Store {
+  return new Store(openDb(path, opts), path);
+}

@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../core/errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** SQLite error codes we turn into messages a user can act on. */
+function explainOpenError(path: string, err: unknown): UserError {
+  const code = (err as { code?: string }).code ?? '';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new UserError(`database ${path} is corrupt (${msg})`, {
+      hint: 're-create it: delete the file (and its -wal/-shm) and ingest the sources again',
+    });
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new UserError(`database ${path} is locked by another process`, {
+      hint: 'wait for the other faultline to finish, or use another --db',
+    });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_WRITE') {
+    return new UserError(`cannot open database ${path} for writing (${code})`, {
+      hint: 'choose a writable location with --db or FAULTLINE_DB',
+    });
+  }
+  if (code === 'SQLITE_FULL') {
+    return new UserError(`disk full while writing ${path}`, { hint: 'free some space and run the same command again' });
+  }
+  return new UserError(`cannot open database ${path}: ${msg}`);
+}
+
+export { explainOpenError as explainDbError };
+
+/**
+ * Opens (creating when needed) an investigation database: WAL, a busy timeout so two
+ * processes wait instead of failing, and every pending migration applied.
+ * Throws UserError with a hint for corrupt, locked or read-only files.
+ */
+export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode is consistent after a crash; ingest runs a FULL checkpoint before it reports success.
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('cache_size = -32768');
+    db.pragma('temp_store = MEMORY');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new UserError(`database ${path} was written by a newer faultline (schema ${version})`, {
+        hint: 'upgrade faultline or use another --db',
+      });
+    }
+    if (version < MIGRATIONS.length) {
+      if (opts.readonly) throw new UserError(`database ${path} needs an upgrade; open it once without --readonly`);
+      migrate(db, version);
+    }
+    // Touch the schema so a corrupt file fails here, with a clear message, not in the middle of a query.
+    db.prepare('SELECT count(*) FROM sources').get();
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof UserError) throw err;
+    throw explainOpenError(path, err);
+  }
+}
+
+function migrate(db: Db, from: number): void {
+  for (let v = from; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  const now = db.pragma('user_version', { simple: true });
+  if (now !== MIGRATIONS.length) throw new Error(`migration left user_version at ${String(now)}`);
+}
+
+/** The per-database random HMAC key for redaction markers (security.md O3), created on first use. */
+export function redactionKey(db: Db): Buffer {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'hmac_key'").get() as { value: Buffer } | undefined;
+  if (row) return Buffer.from(row.value);
+  const key = randomBytes(32);
+  db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('hmac_key', ?)").run(key);
+  const again = db.prepare("SELECT value FROM meta WHERE key = 'hmac_key'").get() as { value: Buffer };
+  return Buffer.from(again.value);
+}

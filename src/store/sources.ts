@@ -1,0 +1,92 @@
+import type { Db } from './open.js';
+
+export type SourceStatus = 'ingesting' | 'ingested' | 'partial' | 'rejected';
+
+export interface SourceRow {
+  id: number;
+  path: string;
+  kind: 'har' | 'log';
+  format: string;
+  size: number | null;
+  sha256: string;
+  status: SourceStatus;
+  error: string | null;
+  records: number;
+  failures: number;
+  skipped: number;
+  nextUnit: number;
+  nextOffset: number;
+  minTs: number | null;
+  maxTs: number | null;
+  /** Counters beyond the identity: invalid UTF-8 lines, truncated lines, skip reasons. */
+  stats: Record<string, number>;
+}
+
+interface RawSource {
+  id: number; path: string; kind: string; format: string; size: number | null; sha256: string; status: string;
+  error: string | null; records: number; failures: number; skipped: number; next_unit: number; next_offset: number;
+  min_ts: number | null; max_ts: number | null; stats: string;
+}
+
+function toRow(r: RawSource): SourceRow {
+  return {
+    id: r.id, path: r.path, kind: r.kind as SourceRow['kind'], format: r.format, size: r.size, sha256: r.sha256,
+    status: r.status as SourceStatus, error: r.error, records: r.records, failures: r.failures, skipped: r.skipped,
+    nextUnit: r.next_unit, nextOffset: r.next_offset, minTs: r.min_ts, maxTs: r.max_ts,
+    stats: JSON.parse(r.stats) as Record<string, number>,
+  };
+}
+
+/** The sources table: one row per distinct input content (by SHA-256), whatever its name. */
+export class Sources {
+  constructor(private readonly db: Db) {}
+
+  bySha(sha256: string): SourceRow | null {
+    const r = this.db.prepare('SELECT * FROM sources WHERE sha256 = ?').get(sha256) as RawSource | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  byId(id: number): SourceRow | null {
+    const r = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as RawSource | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  all(): SourceRow[] {
+    return (this.db.prepare('SELECT * FROM sources ORDER BY id').all() as RawSource[]).map(toRow);
+  }
+
+  create(s: { path: string; kind: 'har' | 'log'; format: string; size: number | null; sha256: string }): SourceRow {
+    const now = Date.now();
+    const info = this.db
+      .prepare(`INSERT INTO sources(path, kind, format, size, sha256, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?)`)
+      .run(s.path, s.kind, s.format, s.size, s.sha256, now, now);
+    return this.byId(Number(info.lastInsertRowid))!;
+  }
+
+  /** Final state of a source after a run (counts are kept by the writer, batch by batch). */
+  finish(id: number, status: SourceStatus, error: string | null, stats: Record<string, number>): void {
+    this.db
+      .prepare('UPDATE sources SET status = ?, error = ?, stats = ?, updated_at = ? WHERE id = ?')
+      .run(status, error, JSON.stringify(stats), Date.now(), id);
+  }
+
+  setFormat(id: number, format: string): void {
+    this.db.prepare('UPDATE sources SET format = ?, updated_at = ? WHERE id = ?').run(format, Date.now(), id);
+  }
+
+  /** Forget a source row and everything stored under it (used to retry a rejected file from scratch). */
+  remove(id: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM request_detail WHERE id IN (SELECT id FROM requests WHERE source_id = ?)').run(id);
+      this.db.prepare('DELETE FROM requests WHERE source_id = ?').run(id);
+      this.db.prepare('DELETE FROM skipped WHERE source_id = ?').run(id);
+      this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
+    })();
+  }
+
+  /** Remove a source that stored nothing (rejected before its first batch), so a fixed file can be ingested later. */
+  removeIfEmpty(id: number): void {
+    this.db.prepare('DELETE FROM sources WHERE id = ? AND records = 0 AND skipped = 0').run(id);
+  }
+}
