@@ -13,7 +13,11 @@ export { totals } from './source-result.js';
 export async function ingestAll(store: Store, paths: readonly string[], opts: SourceOptions = {}): Promise<IngestOutcome[]> {
   const redactor = createRedactor({ key: store.redactionKey() });
   const out: IngestOutcome[] = [];
-  for (const p of paths) out.push(await ingestSource(store, redactor, p, opts));
+  try {
+    for (const p of paths) out.push(await ingestSource(store, redactor, p, opts));
+  } finally {
+    store.addRedactionCounts(redactor.summary());
+  }
   store.buildIndexes();
   store.checkpoint();
   return out;

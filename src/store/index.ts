@@ -55,6 +55,13 @@ export class Store {
     applyAnalysis(this.db, a);
   }
 
+  /** Accumulates redaction counts per rule (never values) for the report's summary (O6). */
+  addRedactionCounts(counts: Record<string, number>): void {
+    const now = this.views.meta<Record<string, number>>('redaction') ?? {};
+    for (const [k, v] of Object.entries(counts)) now[k] = (now[k] ?? 0) + v;
+    this.views.setMeta('redaction', now);
+  }
+
   /** Indexes deferred during bulk load. */
   buildIndexes(): void {
     for (const sql of POST_LOAD_INDEXES) this.db.exec(sql);

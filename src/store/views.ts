@@ -112,14 +112,50 @@ export class Views {
     return (this.db.prepare(sql).all(...args) as RawRequestRow[]).map(hydrate);
   }
 
-  /** Response-time percentiles over successes and failures, from a sample when the table is large. */
-  durationPercentile(p: number): number | null {
-    const n = (this.db.prepare('SELECT count(*) FROM requests WHERE duration_ms IS NOT NULL').pluck().get() as number) ?? 0;
-    if (n === 0) return null;
-    const offset = Math.min(n - 1, Math.floor(n * p));
+  /** Member failures of an incident per timeline bucket (uses the partial incident index). */
+  incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
     return this.db
-      .prepare('SELECT duration_ms FROM requests WHERE duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1 OFFSET ?')
-      .pluck()
-      .get(offset) as number;
+      .prepare('SELECT (ts - ?) / ? AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
+      .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
+  }
+
+  /** Scorecard inputs, computed with a few aggregate scans (no sort of the whole table). */
+  scorecardStats(): { p95Ms: number | null; total: number; failed: number; timeouts: number; auth: number; validation: number; retried: number; retriedOk: number } {
+    const hist = this.db
+      .prepare('SELECT CAST(duration_ms AS INTEGER) AS ms, count(*) AS n FROM requests WHERE duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1')
+      .all() as Array<{ ms: number; n: number }>;
+    let n = 0;
+    for (const h of hist) n += h.n;
+    let p95: number | null = null;
+    if (n > 0) {
+      const want = Math.ceil(n * 0.95);
+      let acc = 0;
+      for (const h of hist) {
+        acc += h.n;
+        if (acc >= want) { p95 = h.ms; break; }
+      }
+    }
+    const c = this.db.prepare(`SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed,
+        IFNULL(sum(cause = 'timeout'), 0) AS timeouts, IFNULL(sum(cause = 'auth'), 0) AS auth,
+        IFNULL(sum(cause = 'bad-request'), 0) AS validation FROM requests`).get() as {
+      total: number; failed: number; timeouts: number; auth: number; validation: number;
+    };
+    // A (client, method, host, path) that failed and was requested again later counts as retried;
+    // it counts as recovered when a later request succeeded.
+    const r = this.db.prepare(`SELECT count(*) AS retried, IFNULL(sum(ok_max > fail_min), 0) AS ok FROM (
+        SELECT min(CASE WHEN failed = 1 THEN ts END) AS fail_min, max(CASE WHEN failed = 0 THEN ts END) AS ok_max, max(ts) AS last
+        FROM requests GROUP BY IFNULL(client_id, -source_id), host_id, path_id, method
+      ) WHERE fail_min IS NOT NULL AND last > fail_min`).get() as { retried: number; ok: number };
+    return { p95Ms: p95, ...c, retried: r.retried, retriedOk: r.ok };
+  }
+
+  /** Small JSON facts kept beside the data (scorecard cache, redaction counts). */
+  meta<T>(key: string): T | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string | Buffer } | undefined;
+    return row ? (JSON.parse(String(row.value)) as T) : null;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
   }
 }

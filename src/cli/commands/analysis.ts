@@ -1,5 +1,6 @@
 import { UserError } from '../../core/errors.js';
 import { analyze } from '../../engine/analyze.js';
+import { refreshScorecard } from '../../queries/build.js';
 import type { Store } from '../../store/index.js';
 
 /** Runs the rules engine over the store (idempotent: replaces any earlier analysis). */
@@ -9,4 +10,5 @@ export function runAnalysis(store: Store, opts: { rules?: string[]; gap?: string
     throw new UserError(`--gap must be a positive number of minutes, got "${opts.gap}"`);
   }
   analyze(store, { rulesPaths: opts.rules, gapMs: gapMin * 60_000 });
+  refreshScorecard(store);
 }

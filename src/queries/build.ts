@@ -1,0 +1,140 @@
+import type { IncidentRecord, WarningRecord } from '../engine/types.js';
+import type { Store } from '../store/index.js';
+import type { RequestFilter } from '../store/views.js';
+import type { IncidentDetail, IncidentSummary, Overview, RequestPage, RequestView, Scorecard, SourceView, TimelineView } from './view-model.js';
+
+const MINUTE = 60_000;
+const TARGET_BUCKETS = 60;
+
+/** Scorecard inputs are aggregate scans: computed once after analysis and cached in the database. */
+export function refreshScorecard(store: Store): void {
+  store.views.setMeta('scorecard', store.views.scorecardStats());
+}
+
+function scorecard(store: Store): Scorecard {
+  const s = store.views.meta<ReturnType<Store['views']['scorecardStats']>>('scorecard') ?? store.views.scorecardStats();
+  return {
+    p95Ms: s.p95Ms,
+    errorRate: s.total ? s.failed / s.total : null,
+    timeoutRate: s.total ? s.timeouts / s.total : null,
+    authFailures: s.auth,
+    validationErrors: s.validation,
+    retrySuccessRate: s.retried ? s.retriedOk / s.retried : null,
+  };
+}
+
+function sourceViews(store: Store): SourceView[] {
+  return store.sources.all().map((s) => ({
+    id: s.id, path: s.path, kind: s.kind, format: s.format, sha256: s.sha256, status: s.status, error: s.error,
+    records: s.records, failures: s.failures, skipped: s.skipped, firstTs: s.minTs, lastTs: s.maxTs,
+    skipReasons: store.views.skipReasons(s.id),
+    skipSamples: store.views.skipped(s.id, 5),
+    invalidUtf8Lines: s.stats['invalidUtf8Lines'] ?? 0,
+    truncatedLines: s.stats['truncatedLines'] ?? 0,
+  }));
+}
+
+/** Re-buckets the per-minute table into about 60 buckets over the window. */
+export function buildTimeline(minutes: Array<{ minute: number; total: number; failed: number }>): TimelineView | null {
+  if (minutes.length === 0) return null;
+  const first = minutes[0]!.minute * MINUTE;
+  const last = minutes[minutes.length - 1]!.minute * MINUTE;
+  const span = last - first + MINUTE;
+  const bucketMs = Math.max(MINUTE, Math.ceil(span / TARGET_BUCKETS / MINUTE) * MINUTE);
+  const n = Math.floor((last - first) / bucketMs) + 1;
+  const total = new Array<number>(n).fill(0);
+  const failed = new Array<number>(n).fill(0);
+  for (const m of minutes) {
+    const i = Math.floor((m.minute * MINUTE - first) / bucketMs);
+    total[i]! += m.total;
+    failed[i]! += m.failed;
+  }
+  return { bucketMs, start: first, total, failed };
+}
+
+/** Failures of one incident per timeline bucket, from its member times. */
+function sparkline(store: Store, incidentId: string, tl: TimelineView | null): number[] {
+  if (!tl) return [];
+  const out = new Array<number>(tl.total.length).fill(0);
+  for (const row of store.views.incidentBuckets(incidentId, tl.start, tl.bucketMs)) {
+    if (row.bucket >= 0 && row.bucket < out.length) out[row.bucket] = row.count;
+  }
+  return out;
+}
+
+function summary(rec: IncidentRecord, spark: number[]): IncidentSummary {
+  return {
+    id: rec.id, cause: rec.cause, subcause: rec.subcause, title: rec.title, severity: rec.severity,
+    firstSeen: rec.firstSeen, lastSeen: rec.lastSeen, count: rec.count, routes: rec.routes,
+    statuses: rec.statuses, sources: rec.sources, sparkline: spark,
+  };
+}
+
+export function incidentRecords(store: Store): IncidentRecord[] {
+  return store.views.incidents().map((row) => row.data as unknown as IncidentRecord);
+}
+
+export function buildOverview(store: Store): Overview {
+  const sources = sourceViews(store);
+  const { total, failed } = store.requests.count();
+  const tl = buildTimeline(store.views.timeline());
+  let from: number | null = null;
+  let to: number | null = null;
+  for (const s of sources) {
+    if (s.firstTs !== null && (from === null || s.firstTs < from)) from = s.firstTs;
+    if (s.lastTs !== null && (to === null || s.lastTs > to)) to = s.lastTs;
+  }
+  const causes = store.views.causeCounts();
+  return {
+    dbPath: store.path,
+    sources,
+    window: from !== null && to !== null ? { from, to } : null,
+    requests: total,
+    failures: failed,
+    errorRate: total ? failed / total : null,
+    timeline: tl,
+    causes,
+    incidents: incidentRecords(store).map((r) => summary(r, sparkline(store, r.id, tl))),
+    warnings: store.views.warnings().map((w) => w.data as unknown as WarningRecord),
+    unknownFailures: causes.find((c) => c.cause === 'unknown')?.count ?? 0,
+    redaction: store.views.meta<Record<string, number>>('redaction') ?? {},
+    scorecard: scorecard(store),
+  };
+}
+
+export function buildIncident(store: Store, id: string): IncidentDetail | null {
+  const row = store.views.incidents().find((r) => r.id === id || r.id.startsWith(id));
+  if (!row) return null;
+  const rec = row.data as unknown as IncidentRecord;
+  return { ...rec, sparkline: sparkline(store, rec.id, buildTimeline(store.views.timeline())) };
+}
+
+export function pageRequests(store: Store, filter: RequestFilter, limit: number, after: RequestPage['next'] = null): RequestPage {
+  const rows = store.views.page(filter, limit + 1, after);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const lastRow = page[page.length - 1];
+  return { rows: page, next: more && lastRow ? { ts: lastRow.ts, id: lastRow.id } : null };
+}
+
+export function requestUrl(r: { scheme: string | null; host: string | null; path: string | null; query: string | null }): string {
+  const origin = r.host ? `${r.scheme ?? 'http'}://${r.host}` : '';
+  return `${origin}${r.path ?? ''}${r.query !== null ? '?' + r.query : ''}`;
+}
+
+export function requestLocator(r: { sourcePath: string; line: number | null; entry: number | null }): string {
+  return r.line !== null ? `${r.sourcePath}:${r.line}` : `${r.sourcePath} entry ${r.entry ?? '?'}`;
+}
+
+export function buildRequest(store: Store, id: number): RequestView | null {
+  const request = store.getRequest(id);
+  if (!request) return null;
+  const inc = request.incidentId ? store.views.incidents().find((r) => r.id === request.incidentId) : undefined;
+  return {
+    request,
+    url: requestUrl(request),
+    locator: requestLocator(request),
+    incidentTitle: inc?.title ?? null,
+    ruleTitle: inc ? String((inc.data as { ruleTitle?: string }).ruleTitle ?? '') || null : null,
+  };
+}

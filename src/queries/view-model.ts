@@ -1,0 +1,97 @@
+/**
+ * The one view model. The TUI, the markdown report, the plain-text views and every --json
+ * output read these objects; none of them touches SQL or the engine's internals.
+ */
+import type { StoredRequest } from '../core/types.js';
+import type { IncidentRecord, WarningRecord } from '../engine/types.js';
+
+export interface SourceView {
+  id: number;
+  path: string;
+  kind: 'har' | 'log';
+  format: string;
+  sha256: string;
+  status: string;
+  error: string | null;
+  records: number;
+  failures: number;
+  skipped: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  skipReasons: Array<{ reason: string; count: number }>;
+  /** A few skipped units with their reason, for the report's appendix. */
+  skipSamples: Array<{ unit: number; reason: string; detail: string | null; excerpt: string }>;
+  invalidUtf8Lines: number;
+  truncatedLines: number;
+}
+
+export interface TimelineView {
+  /** Bucket width in ms (auto: about 60 buckets over the window, at least one minute). */
+  bucketMs: number;
+  /** Start of the first bucket (epoch ms). */
+  start: number;
+  total: number[];
+  failed: number[];
+}
+
+/** An incident as listed (overview, report, `incidents --json`). */
+export interface IncidentSummary {
+  id: string;
+  cause: string;
+  subcause: string;
+  title: string;
+  severity: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  count: number;
+  routes: string[];
+  statuses: Record<string, number>;
+  sources: string[];
+  /** Failures of this incident per bucket of the overview timeline. */
+  sparkline: number[];
+}
+
+export interface Scorecard {
+  p95Ms: number | null;
+  errorRate: number | null;
+  timeoutRate: number | null;
+  authFailures: number;
+  validationErrors: number;
+  /** Share of (client, route) pairs that failed and later succeeded; null when nothing was retried. */
+  retrySuccessRate: number | null;
+}
+
+export interface Overview {
+  dbPath: string;
+  sources: SourceView[];
+  window: { from: number; to: number } | null;
+  requests: number;
+  failures: number;
+  errorRate: number | null;
+  timeline: TimelineView | null;
+  causes: Array<{ cause: string; count: number }>;
+  incidents: IncidentSummary[];
+  warnings: WarningRecord[];
+  unknownFailures: number;
+  /** Redaction counts per rule id (never values). */
+  redaction: Record<string, number>;
+  scorecard: Scorecard;
+}
+
+export type IncidentDetail = IncidentRecord & { sparkline: number[] };
+
+export interface RequestView {
+  request: StoredRequest;
+  /** The full URL as stored (redacted), e.g. "https://api.example.com/v1/users?id=[REDACTED…]". */
+  url: string;
+  /** Where it came from: "access.log:12" or "capture.har entry 3". */
+  locator: string;
+  incidentTitle: string | null;
+  ruleTitle: string | null;
+}
+
+export interface RequestPage {
+  rows: StoredRequest[];
+  /** Pass back to get the next page; null at the end. */
+  next: { ts: number | null; id: number } | null;
+}
