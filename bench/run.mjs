@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// npm run bench: generates large inputs from the real seeds in ../shared/bench-data (outside the repo),
+// measures faultline beside reference tools in the same run (wc -l, lnav, GoAccess, JSON.parse),
+// and prints medians, ratios and pass/fail per goal (issues 2 and 7).
+//
+// Options: --quick (1M lines, 300 MB HAR, one run each), --lines N (default 10M), --runs N (default 3),
+//          --dir D (generated data; default $FAULTLINE_BENCH_DIR or /tmp/faultline-bench), --linear (also 30M lines).
+// Needs a built CLI (npm run build). lnav/GoAccess are measured when installed (apt-get install lnav goaccess).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : def;
+};
+const quick = flag('--quick');
+const LINES = Number(opt('--lines', quick ? 1_000_000 : 10_000_000));
+const RUNS = Number(opt('--runs', quick ? 1 : 3));
+const DIR = opt('--dir', process.env.FAULTLINE_BENCH_DIR || '/tmp/faultline-bench');
+const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
+mkdirSync(DIR, { recursive: true });
+if (!existsSync(CLI)) {
+  console.error('bench: build first (npm run build)');
+  process.exit(1);
+}
+
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (bytes) => bytes / 1e6;
+
+/** Runs a command under /usr/bin/time -v: wall seconds and peak RSS in MB. */
+function measure(cmd, argv, { before } = {}) {
+  const walls = [];
+  const rss = [];
+  for (let i = 0; i < RUNS; i++) {
+    before?.();
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-v', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+    if (r.status !== 0 && r.status !== 2) {
+      console.error(`bench: ${cmd} ${argv.join(' ')} exited ${r.status}\n${(r.stderr ?? '').slice(-2000)}`);
+    }
+    walls.push(wall);
+    rss.push(m ? Number(m[1]) / 1024 : NaN);
+  }
+  return { wall: median(walls), rss: Math.max(...rss), walls };
+}
+
+function gen(script, out, arg) {
+  if (existsSync(out)) return;
+  console.error(`bench: generating ${out} …`);
+  execFileSync(process.execPath, [join(root, 'bench', script), out, String(arg)], { stdio: 'inherit' });
+}
+
+const rows = [];
+const goals = [];
+const row = (what, r, units, unitName) =>
+  rows.push({ what, wall: r.wall.toFixed(2) + ' s', throughput: units ? `${Math.round(units / r.wall).toLocaleString('en-US')} ${unitName}/s` : '', rss: Number.isFinite(r.rss) ? r.rss.toFixed(0) + ' MB' : '' });
+const goal = (name, ok, detail) => goals.push({ name, result: ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL', detail });
+
+// ---- access log ----
+const log = join(DIR, `combined-${LINES}.log`);
+gen('gen-access-log.mjs', log, LINES);
+const logBytes = statSync(log).size;
+const wc = measure('wc', ['-l', log]);
+row(`wc -l (${LINES.toLocaleString('en-US')} lines, ${mb(logBytes).toFixed(0)} MB)`, wc, LINES, 'lines');
+let lnav = null;
+if (have('lnav')) {
+  lnav = measure('lnav', ['-n', '-c', ';SELECT count(*), sc_status FROM access_log GROUP BY sc_status', log]);
+  row('lnav -n -c "SELECT count(*) … GROUP BY sc_status"', lnav, LINES, 'lines');
+}
+let goaccess = null;
+if (have('goaccess')) {
+  const outJson = join(DIR, 'goaccess-out.json');
+  goaccess = measure('goaccess', [log, '--log-format=COMBINED', '-o', outJson]);
+  row('GoAccess --log-format=COMBINED -o out.json', goaccess, LINES, 'lines');
+}
+const db = join(DIR, 'bench-log.db');
+const clean = (p) => () => { for (const s of ['', '-wal', '-shm']) rmSync(p + s, { force: true }); };
+const fl = measure(process.execPath, [CLI, 'ingest', log, '--db', db, '--json', '--no-progress'], { before: clean(db) });
+row('faultline ingest (parse, redact, store, classify, incidents)', fl, LINES, 'lines');
+const dbBytes = statSync(db).size + (existsSync(db + '-wal') ? statSync(db + '-wal').size : 0);
+rows.push({ what: `database size ${mb(dbBytes).toFixed(0)} MB = ${((dbBytes / logBytes) * 100).toFixed(0)}% of the raw log`, wall: '', throughput: '', rss: '' });
+
+if (lnav) goal('ingest ≥ 1.0× lnav query throughput', lnav.wall / fl.wall >= 1.0, `${(lnav.wall / fl.wall).toFixed(2)}×`);
+if (goaccess) {
+  goal('ingest ≥ 2× GoAccess (issue 2)', goaccess.wall / fl.wall >= 2, `${(goaccess.wall / fl.wall).toFixed(2)}×`);
+  goal('ingest never below 3× GoAccess (issue 7)', goaccess.wall / fl.wall >= 3, `${(goaccess.wall / fl.wall).toFixed(2)}×`);
+}
+goal('ingest peak RSS < 300 MB', fl.rss < 300, `${fl.rss.toFixed(0)} MB`);
+goal('database ≤ half the raw log', dbBytes <= logBytes / 2, `${((dbBytes / logBytes) * 100).toFixed(0)}%`);
+
+// ---- terminal UI and report on the big database ----
+const probe = spawnSync(process.execPath, [join(root, 'bench', 'tui-probe.mjs'), db], { encoding: 'utf8' });
+if (probe.status === 0) {
+  const p = JSON.parse(probe.stdout);
+  rows.push({ what: `TUI first screen (open + overview view model + first render)`, wall: `${p.firstScreenMs.toFixed(0)} ms`, throughput: '', rss: '' });
+  rows.push({ what: `TUI keypress (slowest of ${p.keys} navigation steps)`, wall: `${p.maxKeyMs.toFixed(0)} ms`, throughput: `median ${p.medianKeyMs.toFixed(1)} ms`, rss: '' });
+  goal('TUI first screen < 1 s', p.firstScreenMs < 1000, `${p.firstScreenMs.toFixed(0)} ms`);
+  goal('TUI every keypress < 100 ms', p.maxKeyMs < 100, `${p.maxKeyMs.toFixed(0)} ms max`);
+} else {
+  goal('TUI first screen < 1 s', null, `probe failed: ${(probe.stderr || '').slice(-300)}`);
+}
+const rep = measure(process.execPath, [CLI, 'report', '--db', db, '-o', join(DIR, 'bench-report.md')]);
+row('faultline report on that database', rep, 0, '');
+goal('report < 3 s', rep.wall < 3, `${rep.wall.toFixed(2)} s`);
+
+// ---- linear cost ----
+if (!quick) {
+  const sizes = [1_000_000, LINES, ...(flag('--linear') ? [30_000_000] : [])].filter((v, i, a) => a.indexOf(v) === i);
+  const rates = [];
+  for (const n of sizes) {
+    const f = join(DIR, `combined-${n}.log`);
+    gen('gen-access-log.mjs', f, n);
+    const d = join(DIR, `bench-lin-${n}.db`);
+    const r = n === LINES ? fl : measure(process.execPath, [CLI, 'ingest', f, '--db', d, '--json', '--no-progress'], { before: clean(d) });
+    rates.push({ n, rate: n / r.wall, rss: r.rss });
+    if (n !== LINES) row(`faultline ingest ${n.toLocaleString('en-US')} lines`, r, n, 'lines');
+  }
+  const lo = Math.min(...rates.map((r) => r.rate));
+  const hi = Math.max(...rates.map((r) => r.rate));
+  goal('records/s within 15% from 1M to the largest size', hi / lo <= 1.15, rates.map((r) => `${(r.n / 1e6).toFixed(0)}M: ${Math.round(r.rate).toLocaleString('en-US')}/s, ${r.rss.toFixed(0)} MB`).join('; '));
+}
+
+// ---- HAR ----
+const har300 = join(DIR, 'bench-300.har');
+gen('gen-har.mjs', har300, 300);
+const harBytes = statSync(har300).size;
+const jp = measure(process.execPath, ['-e', `const t=require('fs').readFileSync(${JSON.stringify(har300)},'utf8');const j=JSON.parse(t);if(!j.log.entries.length)process.exit(3)`]);
+row(`JSON.parse whole file (${mb(harBytes).toFixed(0)} MB HAR)`, jp, harBytes / 1e6, 'MB');
+const hdb = join(DIR, 'bench-har.db');
+const fh = measure(process.execPath, [CLI, 'ingest', har300, '--db', hdb, '--json', '--no-progress'], { before: clean(hdb) });
+row('faultline ingest of the same HAR', fh, harBytes / 1e6, 'MB');
+goal('HAR ingest ≥ 1.0× whole-file JSON.parse (300 MB)', jp.wall / fh.wall >= 1.0, `${(jp.wall / fh.wall).toFixed(2)}×`);
+if (!quick) {
+  const har1200 = join(DIR, 'bench-1200.har');
+  gen('gen-har.mjs', har1200, 1200);
+  const hdb2 = join(DIR, 'bench-har2.db');
+  const saved = RUNS;
+  const fh2 = measure(process.execPath, [CLI, 'ingest', har1200, '--db', hdb2, '--json', '--no-progress'], { before: clean(hdb2) });
+  row(`faultline ingest 1.2 GB HAR`, fh2, statSync(har1200).size / 1e6, 'MB');
+  goal('1.2 GB HAR peak RSS < 200 MB (issue 7; issue 2 asks < 400 MB)', fh2.rss < 200, `${fh2.rss.toFixed(0)} MB`);
+  void saved;
+}
+
+// ---- print ----
+const w = (k) => Math.max(...rows.map((r) => String(r[k]).length), k.length);
+const cols = ['what', 'wall', 'throughput', 'rss'];
+const line = (r) => '| ' + cols.map((c) => String(r[c]).padEnd(w(c))).join(' | ') + ' |';
+console.log(`\nfaultline bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} run(s) each, medians (peak RSS = max)\n`);
+console.log(line({ what: 'what', wall: 'wall', throughput: 'throughput', rss: 'peak RSS' }));
+console.log('|' + cols.map((c) => '-'.repeat(w(c) + 2)).join('|') + '|');
+for (const r of rows) console.log(line(r));
+console.log('\n| goal | result | measured |\n|---|---|---|');
+for (const g of goals) console.log(`| ${g.name} | ${g.result} | ${g.detail} |`);
