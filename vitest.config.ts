@@ -7,6 +7,7 @@ export default defineConfig({
     // Real SQLite files, real child processes and tmux: give them room, but keep the suite bounded.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },
