@@ -189,6 +189,7 @@ describe('mdText and mdCell (M1, M2, M3, M8)', () => {
     expect(mdText('abcdef', { max: 4 })).toBe('abc…');
     expect(mdText('ab\u202Ecd', { max: 6 })).toBe('ab…');
     expect(mdCell('a|b')).toBe('a\\|b');
+    expect([...mdText('x'.repeat(1000), { max: Number.NaN })]).toHaveLength(200);
   });
 
   it('is linear: 8 MB of hostile input is cut after the cap', () => {

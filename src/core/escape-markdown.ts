@@ -191,5 +191,6 @@ export function mdInlineCode(s: string, opts: MdTextOptions = {}): string {
 }
 
 function capOf(max: number | undefined, fallback: number): number {
-  return Math.max(1, Math.floor(max ?? fallback));
+  const wanted = max ?? fallback;
+  return Number.isNaN(wanted) ? fallback : Math.max(1, Math.floor(wanted)); // NaN would disable the cap
 }

@@ -160,6 +160,7 @@ describe('toTerminal: bounds (T6)', () => {
     expect(toTerminal('ab\x1bcd', { max: 4 })).toBe('ab…');
     expect(toTerminal('a\u202Exyz', { max: 8 })).toBe('a…');
     expect(toTerminal('x'.repeat(5000))).toHaveLength(2048);
+    expect(toTerminal('x'.repeat(5000), { max: Number.NaN })).toHaveLength(2048);
   });
 
   test('cap in columns as well: wide characters count two', () => {

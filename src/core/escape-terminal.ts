@@ -47,7 +47,8 @@ export interface TerminalOptions {
 /** T1–T6: make any string safe and visible for a terminal. Idempotent. */
 export function toTerminal(s: string, opts: TerminalOptions = {}): string {
   const singleLine = opts.singleLine ?? true;
-  const max = Math.max(1, Math.floor(opts.max ?? DEFAULT_MAX));
+  const wanted = opts.max ?? DEFAULT_MAX;
+  const max = Number.isNaN(wanted) ? DEFAULT_MAX : Math.max(1, Math.floor(wanted)); // NaN would disable the cap
   let out = '';
   let cut = 0; // out.length at the last token boundary that still leaves room for the ellipsis
   let marks = 0;
