@@ -109,7 +109,7 @@ export function templateParser(t: Template, opts: TemplateParserOptions = {}): L
   const cri = opts.cri !== false;
   const syslog = opts.syslog === true;
   const stopChars = steps.map((s) => (s.after.length > 0 ? s.after[0]! : ''));
-  const ctx: LineCtx = { extra: null, tmp: null };
+  const ctx: LineCtx = { extra: null, tmp: null, trailingAt: -1 };
 
   return function parseLine(line: string): LineResult {
     let pos = cri ? criPrefixLength(line) : 0;
@@ -120,6 +120,7 @@ export function templateParser(t: Template, opts: TemplateParserOptions = {}): L
     }
     ctx.extra = null;
     ctx.tmp = null;
+    ctx.trailingAt = -1;
     const r: RequestRecord = emptyRecord();
     const n = line.length;
     let ended = false;
@@ -132,6 +133,18 @@ export function templateParser(t: Template, opts: TemplateParserOptions = {}): L
       switch (s.lex) {
         case 'quoted': {
           end = quotedEnd(line, pos, after);
+          if (end < 0 && s.mayEnd) {
+            // The line may stop here: a closing quote at the end of the line (blanks allowed) ends it.
+            let e = n - 1;
+            while (e >= pos && (line.charCodeAt(e) === 32 || line.charCodeAt(e) === 9)) e--;
+            if (e >= pos && line.charCodeAt(e) === 34 && quotedEnd(line, pos, '"') === e) {
+              value = line.slice(pos, e);
+              if (value.indexOf('\\') >= 0) value = unescapeQuoted(value);
+              end = n;
+              ended = true;
+              break;
+            }
+          }
           if (end < 0) {
             if (!s.mayEnd) return fail(`expected closing '"' of ${s.name} (opened at column ${pos}) before end of line`);
             // Truncated line (a logger cut the user agent): keep what is there.
@@ -193,6 +206,7 @@ export function templateParser(t: Template, opts: TemplateParserOptions = {}): L
       if (trailing === 'reject') return fail(`unexpected text at column ${pos + 1}: ${around(line, pos)}`);
       let a = pos;
       while (a < n && line.charCodeAt(a) === 32) a++;
+      ctx.trailingAt = a;
       putExtra(ctx, 'trailing', line.slice(a));
     }
     if (finish !== null) {

@@ -10,6 +10,8 @@ export interface LineCtx {
   extra: Record<string, string | number | boolean | null> | null;
   /** Per-line values a format's `finish` hook needs (ALB phases…); created on first use, cleared per line. */
   tmp: Record<string, string | number | null> | null;
+  /** Offset of text kept as extra.trailing (after leading spaces), or -1: lets a finish hook read it uncapped. */
+  trailingAt: number;
 }
 
 /**

@@ -99,7 +99,9 @@ const ignored: VarDef = { expect: 'text', apply: () => true };
 const clfTime: VarDef = {
   expect: 'a dd/Mon/yyyy:HH:MM:SS +zzzz time',
   apply(r, v) {
-    const t = parseClfTime(v);
+    let t = parseClfTime(v);
+    // Python's http.server (and Werkzeug) log `[29/Aug/2023 22:02:58]`: no zone, a space before the hour.
+    if (t === null && v.length === 20 && v.charCodeAt(11) === 32) t = parseClfTime(`${v.slice(0, 11)}:${v.slice(12)}`);
     if (t === null) return false;
     r.ts = t;
     return true;
