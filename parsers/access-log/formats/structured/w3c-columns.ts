@@ -37,7 +37,7 @@ const COMMON: Record<string, number> = {
 export interface ColumnPlan {
   names: readonly string[];
   codes: Uint8Array;
-  /** Header names for cs(...) / sc(...) columns, by column index. */
+  /** Header names of cs(...) / sc(...) columns, by column index (those without a field of their own become headers). */
   headerNames: (string | null)[];
   hasStatus: boolean;
   hasTarget: boolean;
@@ -74,9 +74,9 @@ export function planColumns(names: readonly string[], flavour: W3cFlavour): Colu
       if (lower === 'cs(host)') code = C.distribution;
       else if (lower === 'x-host-header') code = C.host;
     } else if (lower === 'cs(host)') code = C.host;
-    if (code === C.other && lower.length > 4 && lower.endsWith(')')) {
-      if (lower.startsWith('cs(')) { code = C.reqHeader; headerNames[i] = name.slice(3, -1); }
-      else if (lower.startsWith('sc(')) { code = C.respHeader; headerNames[i] = name.slice(3, -1); }
+    if (lower.length > 4 && lower.endsWith(')') && (lower.startsWith('cs(') || lower.startsWith('sc('))) {
+      headerNames[i] = name.slice(3, -1);
+      if (code === C.other) code = lower.startsWith('cs(') ? C.reqHeader : C.respHeader;
     }
     if (lower.startsWith('x-edge-')) cloudFrontColumns = true;
     if (code === C.status) hasStatus = true;
@@ -176,7 +176,10 @@ export function applyColumns(
       case C.edgeResponseResult: extra['edgeResponseResultType'] = capExtra(v); break;
       case C.edgeRequestId: rec.requestId = v; break;
       case C.edgeLocation: extra['edgeLocation'] = capExtra(v); break;
-      case C.contentType: rec.respMime = v; break;
+      case C.contentType:
+        rec.respMime = v;
+        if (plan.headerNames[i] !== null) (respHeaders ??= []).push([plan.headerNames[i]!, v]);
+        break;
       case C.siteName: extra['site'] = capExtra(v); break;
       case C.computerName: extra['computer'] = capExtra(v); break;
       default:
