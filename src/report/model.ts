@@ -1,0 +1,121 @@
+/**
+ * What the report needs, read once through the view model (src/queries): the overview, the
+ * incidents the filters select with a few sample requests each, and a few unexplained failures.
+ * Rendering (render.ts) is a pure function of this object, so tests can feed hand-built models.
+ */
+import { UserError } from '../core/errors.js';
+import type { StoredRequest } from '../core/types.js';
+import { CAUSES } from '../engine/types.js';
+import { buildOverview, incidentRecords, pageRequests } from '../queries/build.js';
+import type { IncidentDetail, Overview } from '../queries/view-model.js';
+import type { Store } from '../store/index.js';
+
+export interface ReportFilters {
+  /** Incident ids or unambiguous id prefixes. */
+  incidentIds?: string[];
+  causes?: string[];
+  /** Epoch ms, inclusive. */
+  since?: number;
+  until?: number;
+}
+
+export interface IncidentSection {
+  incident: IncidentDetail;
+  /** Two or three member requests, chosen for variety (different route or status first). */
+  samples: StoredRequest[];
+}
+
+export interface ReportModel {
+  overview: Overview;
+  filters: ReportFilters;
+  /** Every incident the filters select, most severe first (the view model's order). */
+  selected: IncidentDetail[];
+  /** Full sections for the first MAX_SECTIONS of `selected`. */
+  sections: IncidentSection[];
+  /** A few failures no rule explained (cause `unknown`), inside the time filter. */
+  unknownSamples: StoredRequest[];
+}
+
+/** Incidents beyond this get one table row each instead of a full section. */
+export const MAX_SECTIONS = 20;
+export const SAMPLES_PER_INCIDENT = 3;
+export const UNKNOWN_SAMPLES = 10;
+/** How many member ids are read to pick varied samples (not all of a 100k-member incident). */
+const SAMPLE_SCAN = 40;
+
+export function validateCauses(causes: readonly string[]): void {
+  for (const c of causes) {
+    if (!(CAUSES as readonly string[]).includes(c)) {
+      throw new UserError(`unknown cause "${c}"`, { hint: `causes are: ${CAUSES.join(', ')}` });
+    }
+  }
+}
+
+/** Resolves ids and prefixes; every one must name exactly one incident. */
+export function resolveIncidentIds(all: readonly { id: string }[], wanted: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const w of wanted) {
+    const exact = all.find((r) => r.id === w);
+    const matches = exact ? [exact] : all.filter((r) => r.id.startsWith(w));
+    if (matches.length === 0) throw new UserError(`no incident with id ${w}`, { hint: 'list them with `faultline incidents`' });
+    if (matches.length > 1) {
+      throw new UserError(`incident id prefix ${w} is ambiguous (${matches.length} incidents)`, { hint: 'give more characters of the id' });
+    }
+    out.add(matches[0]!.id);
+  }
+  return out;
+}
+
+function overlaps(first: number | null, last: number | null, since?: number, until?: number): boolean {
+  if (since === undefined && until === undefined) return true;
+  if (first === null || last === null) return false;
+  if (since !== undefined && last < since) return false;
+  if (until !== undefined && first > until) return false;
+  return true;
+}
+
+/** The first member, then members with a (route, status) not seen yet, then the next ones. */
+function pickSamples(store: Store, memberIds: readonly number[]): StoredRequest[] {
+  const ids = [...memberIds].sort((a, b) => a - b).slice(0, SAMPLE_SCAN);
+  const rows: StoredRequest[] = [];
+  for (const id of ids) {
+    const r = store.getRequest(id);
+    if (r) rows.push(r);
+  }
+  const chosen: StoredRequest[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.method} ${r.host} ${r.route ?? r.path} ${r.status}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    chosen.push(r);
+    if (chosen.length === SAMPLES_PER_INCIDENT) return chosen;
+  }
+  for (const r of rows) {
+    if (chosen.length === SAMPLES_PER_INCIDENT) break;
+    if (!chosen.includes(r)) chosen.push(r);
+  }
+  return chosen.sort((a, b) => a.id - b.id);
+}
+
+export function buildReportModel(store: Store, filters: ReportFilters): ReportModel {
+  if (filters.causes?.length) validateCauses(filters.causes);
+  if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until) {
+    throw new UserError('--since is after --until', { hint: 'swap them' });
+  }
+  const overview = buildOverview(store);
+  const records = incidentRecords(store);
+  const ids = filters.incidentIds?.length ? resolveIncidentIds(records, filters.incidentIds) : null;
+  const sparks = new Map(overview.incidents.map((s) => [s.id, s.sparkline] as const));
+  const selected: IncidentDetail[] = records
+    .filter((r) => (ids ? ids.has(r.id) : true))
+    .filter((r) => (filters.causes?.length ? filters.causes.includes(r.cause) : true))
+    .filter((r) => overlaps(r.firstSeen, r.lastSeen, filters.since, filters.until))
+    .map((r) => ({ ...r, sparkline: sparks.get(r.id) ?? [] }));
+  const sections = selected.slice(0, MAX_SECTIONS).map((incident) => ({ incident, samples: pickSamples(store, incident.memberIds) }));
+  const wantUnknown = !ids && (!filters.causes?.length || filters.causes.includes('unknown'));
+  const unknownSamples = wantUnknown && overview.unknownFailures > 0
+    ? pageRequests(store, { failedOnly: true, cause: ['unknown'], since: filters.since, until: filters.until }, UNKNOWN_SAMPLES).rows
+    : [];
+  return { overview, filters, selected, sections, unknownSamples };
+}
