@@ -1,0 +1,128 @@
+/**
+ * Header rules (R-H1, R-H2, R-H3) and cookies (R-C1).
+ * Secret header values keep their auth scheme (`Bearer [REDACTED:…]`) so the rules engine can still tell
+ * "a bearer token was sent" from "no credentials"; cookies keep their names and Set-Cookie its attributes.
+ */
+import type { Header } from '../core/types.js';
+import type { Ctx } from './context.js';
+import { isMarker } from './markers.js';
+import { classifyHeader, normHeaderName } from './names.js';
+import { redactTextCapped, secretMarker } from './text.js';
+import { redactUrlInner } from './url.js';
+
+/** Scheme words kept in front of a redacted credential, in any secret header. */
+const KNOWN_SCHEMES = new Set([
+  'bearer', 'basic', 'digest', 'token', 'sapisidhash', 'sapisid1phash', 'sapisid3phash', 'negotiate', 'ntlm', 'dpop',
+  'mac', 'hoba', 'mutual', 'aws4-hmac-sha256', 'googlelogin', 'oauth', 'hawk', 'apikey', 'key', 'sharedkey',
+  'sharedkeylite', 'sso-key', 'splunk', 'klaviyo-api-key', 'gitlab-ci-token',
+]);
+
+function isSchemeToken(w: string): boolean {
+  if (w.length === 0 || w.length > 32) return false;
+  const c0 = w.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  for (let k = 1; k < w.length; k++) {
+    const c = w.charCodeAt(k);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * A wholly secret header value. `Scheme credential` keeps the scheme: known scheme words in any secret
+ * header, and any RFC 7235 scheme token in Authorization/Proxy-Authorization, where the first word is the
+ * scheme by definition.
+ */
+function secretHeaderValue(ctx: Ctx, n: string, rule: string, v: string): string {
+  const body = v.trim();
+  if (body.length === 0 || isMarker(body) || KNOWN_SCHEMES.has(body.toLowerCase())) return v;
+  const sp = body.indexOf(' ');
+  if (sp > 0 && sp <= 32) {
+    const scheme = body.slice(0, sp);
+    const isAuthz = n.endsWith('authorization');
+    if (KNOWN_SCHEMES.has(scheme.toLowerCase()) || (isAuthz && isSchemeToken(scheme))) {
+      const rest = body.slice(sp + 1).trim();
+      if (rest.length === 0 || isMarker(rest)) return v;
+      return scheme + ' ' + secretMarker(ctx, rule, rest, false);
+    }
+  }
+  return secretMarker(ctx, rule, body, false);
+}
+
+/** R-C1 for one cookie value (a JWT keeps its claims in a JWT marker). Empty values stay empty. */
+export function cookieValue(ctx: Ctx, v: string): string {
+  if (v.trim().length === 0) return v;
+  return secretMarker(ctx, 'R-C1', v.trim(), false);
+}
+
+/** `Cookie: a=1; b=2` → `a=[REDACTED:R-C1#…]; b=[REDACTED:R-C1#…]` (names kept, every value redacted). */
+export function redactCookieHeader(ctx: Ctx, v: string): string {
+  const parts = v.split(';');
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      const t = part.trim();
+      if (t.length > 0) parts[k] = part.slice(0, part.indexOf(t)) + cookieValue(ctx, t);
+    } else {
+      const val = part.slice(eq + 1);
+      if (val.trim().length > 0) parts[k] = part.slice(0, eq + 1) + cookieValue(ctx, val);
+    }
+  }
+  return parts.join(';');
+}
+
+/** Set-Cookie attributes kept verbatim (R-C1). */
+const KEEP_ATTRS = new Set(['path', 'domain', 'expires', 'max-age', 'httponly', 'secure', 'samesite', 'partitioned', 'priority', 'version']);
+
+/** `Set-Cookie: sid=abc; Path=/; HttpOnly` → value redacted, name and attributes kept. Several lines (HAR joins them with \n) each. */
+export function redactSetCookie(ctx: Ctx, v: string): string {
+  const lines = v.split('\n');
+  for (let l = 0; l < lines.length; l++) {
+    const parts = lines[l]!.split(';');
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k]!;
+      const eq = part.indexOf('=');
+      if (k === 0) {
+        if (eq < 0) { if (part.trim().length > 0) parts[k] = cookieValue(ctx, part); }
+        else if (part.slice(eq + 1).trim().length > 0) parts[k] = part.slice(0, eq + 1) + cookieValue(ctx, part.slice(eq + 1));
+        continue;
+      }
+      if (eq < 0) continue; // flags (HttpOnly, Secure)
+      const attr = part.slice(0, eq).trim().toLowerCase();
+      const val = part.slice(eq + 1);
+      if (!KEEP_ATTRS.has(attr) && val.trim().length > 0 && !isMarker(val.trim())) parts[k] = part.slice(0, eq + 1) + ctx.marker('R-C1', val.trim());
+    }
+    lines[l] = parts.join(';');
+  }
+  return lines.join('\n');
+}
+
+/** One header value, by its name. Throws only on bugs; callers wrap it (O2). */
+export function redactHeaderValue(ctx: Ctx, name: string, value: string, depth = 0): string {
+  const cls = classifyHeader(name);
+  switch (cls.kind) {
+    case 'cookie': return redactCookieHeader(ctx, value);
+    case 'set-cookie': return redactSetCookie(ctx, value);
+    case 'secret': return secretHeaderValue(ctx, normHeaderName(name), cls.rule, value);
+    case 'url': return cls.single ? redactUrlInner(ctx, value.trim() === value ? value : value.trim(), depth) : redactTextCapped(ctx, value, { url: false, depth });
+    case 'plain':
+      if (value.charCodeAt(0) === 47 /* / */) return redactUrlInner(ctx, value, depth);
+      return redactTextCapped(ctx, value, { url: false, depth });
+  }
+}
+
+/** Every header of a list, each one failing closed on its own (O2). */
+export function redactHeaderList(ctx: Ctx, headers: Header[]): Header[] {
+  const out: Header[] = [];
+  for (const h of headers) {
+    const name = typeof h[0] === 'string' ? h[0] : String(h[0]);
+    try {
+      out.push([name, redactHeaderValue(ctx, name, typeof h[1] === 'string' ? h[1] : String(h[1]))]);
+    } catch {
+      out.push([name, ctx.error()]);
+    }
+  }
+  return out;
+}
