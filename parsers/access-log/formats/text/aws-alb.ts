@@ -84,7 +84,7 @@ const VARS: Record<string, VarDef> = {
     apply(r, v, ctx) {
       const s = statusValue(v);
       if (s === undefined) return false;
-      r.status = s ?? 0; // `-`: the load balancer sent no response at all
+      r.status = s; // `-` (TCP listener, unparsable request): no HTTP status at all, not a failure by itself
       putExtra(ctx, 'elbStatus', r.status);
       return true;
     },
@@ -170,8 +170,13 @@ function finish(r: RequestRecord, ctx: LineCtx): string | null {
     r.durationMs = time - created;
   }
   if (tgt != null && tgt >= 0) r.upstreamMs = sToMs(tgt);
-  if (r.method === '-') r.method = null; // `"- - - "`: the request could not be parsed
-  if (r.path === '-') r.path = null;
+  if (r.method === '-') {
+    // `"- - - "`: a TCP connection or a request the load balancer could not parse.
+    r.method = null;
+    r.path = null;
+    r.query = null;
+    r.httpVersion = null;
+  }
   if (r.upstreamStatus === '-' && r.status !== null && (r.status >= 400 || r.status === 0)) {
     markLbError(r, ctx, LB_STATUS[r.status] ?? `load balancer answered ${r.status} without a target response`);
   }

@@ -64,7 +64,7 @@ const VARS: Record<string, VarDef> = {
     apply(r, v, ctx) {
       const s = statusValue(v);
       if (s === undefined) return false;
-      r.status = s ?? 0;
+      r.status = s; // `-` (TCP listener, unparsable request): no HTTP status at all, not a failure by itself
       putExtra(ctx, 'elbStatus', r.status);
       return true;
     },
@@ -99,8 +99,13 @@ function finish(r: RequestRecord, ctx: LineCtx): string | null {
     r.durationMs = sToMs(req + backend + resp);
   }
   if (backend !== undefined && backend >= 0) r.upstreamMs = sToMs(backend);
-  if (r.method === '-') r.method = null;
-  if (r.path === '-') r.path = null;
+  if (r.method === '-') {
+    // `"- - - "`: a TCP connection or a request the load balancer could not parse.
+    r.method = null;
+    r.path = null;
+    r.query = null;
+    r.httpVersion = null;
+  }
   if (r.upstreamStatus === '-' && r.status !== null && (r.status >= 400 || r.status === 0)) {
     markLbError(r, ctx, LB_STATUS[r.status] ?? `load balancer answered ${r.status} without a backend response`);
   }
@@ -139,6 +144,11 @@ export const awsElb = defineTemplateFormat({
         errorText: 'backend did not respond before the idle timeout (504)',
         extra: { lbError: true, elbStatus: 504, backendStatus: null, sslProtocol: 'TLSv1.2' },
       },
+    },
+    {
+      note: 'synthetic (AWS docs TCP-listener example): no HTTP request, statuses `-`',
+      line: '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001069 0.000028 0.000041 - - 82 305 "- - - " "-" - -',
+      expect: { status: null, upstreamStatus: '-', method: null, path: null, httpVersion: null, bytesIn: 82, bytesOut: 305, errorText: null, extra: { elb: 'my-loadbalancer' } },
     },
     {
       note: 'synthetic: pre-2015 line without user agent and TLS fields',

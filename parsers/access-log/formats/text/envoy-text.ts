@@ -137,9 +137,9 @@ const VARS: Record<string, VarDef> = {
 };
 
 function finish(r: RequestRecord, ctx: LineCtx): string | null {
-  if (r.method === '-') r.method = null;
-  if (r.path === '-') r.path = null;
-  if (r.httpVersion === '-') r.httpVersion = null;
+  // `"- - -"` (dashes read as null): a TCP proxy connection. Its response code 0 means "not HTTP",
+  // not "no response", unless response flags say something went wrong.
+  if (r.method === null && r.status === 0 && r.errorText === null) r.status = null;
   const generated = r.errorText !== null || r.upstreamAddr === null;
   if (r.status !== null && (r.status >= 400 || r.status === 0) && generated) {
     markLbError(r, ctx, `envoy answered ${r.status} without an upstream response`);
@@ -195,6 +195,11 @@ export const envoyText: LogFormat = {
         errorText: 'UF,URX: upstream connection failure; upstream retry limit reached',
         extra: { responseFlags: 'UF,URX', lbError: true },
       },
+    },
+    {
+      note: 'synthetic: TCP proxy connection (no HTTP request, code 0, no flags) is not a failure',
+      line: '[2024-05-01T08:00:02.000Z] "- - -" 0 - 1200 5400 30010 - "-" "-" "-" "-" "10.1.2.9:5432"',
+      expect: { status: null, method: null, path: null, httpVersion: null, errorText: null, bytesIn: 1200, bytesOut: 5400, upstreamAddr: '10.1.2.9:5432', extra: null },
     },
     {
       note: 'synthetic: Istio default format, upstream request timeout (UT → 504)',
