@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { emptyRecord, type ParseEvent, type RequestRecord, type Timings } from '../../src/core/types.js';
 import { base64DecodedLength, decodeBase64Prefix, keepsBody, mimeEssence } from './body.js';
 import type { ElidedString } from './digest.js';
-import { findRequestId, findTraceId, firstHeader, normalizeHeaders } from './headers.js';
+import { findRequestId, findTraceId, indexHeaders, normalizeHeaders } from './headers.js';
 import { escapeControls, nonEmpty, nonNegative, num, obj, parseIsoTime, str, wellFormed } from './text.js';
 import { splitUrl } from './url.js';
 
@@ -168,10 +168,12 @@ export function entryToEvent(entry: unknown, index: number, ctx: EntryContext): 
   const respH = resp ? normalizeHeaders(resp['headers']) : { headers: null, truncated: false };
   r.reqHeaders = reqH.headers;
   r.respHeaders = respH.headers;
-  r.userAgent = firstHeader(reqH.headers, 'user-agent');
-  r.referer = firstHeader(reqH.headers, 'referer');
-  r.requestId = findRequestId(reqH.headers, respH.headers);
-  r.traceId = findTraceId(reqH.headers, respH.headers);
+  const reqIdx = indexHeaders(reqH.headers);
+  const respIdx = indexHeaders(respH.headers);
+  r.userAgent = reqIdx.get('user-agent') ?? null;
+  r.referer = reqIdx.get('referer') ?? null;
+  r.requestId = findRequestId(reqIdx, respIdx);
+  r.traceId = findTraceId(reqIdx, respIdx);
 
   // errors: Chrome/Edge `_error` (on the response, older exports on the entry), Playwright `_failureText`
   const harErrorText = nonEmpty(resp?.['_error'], 1024) ?? nonEmpty(e['_error'], 1024);

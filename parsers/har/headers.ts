@@ -79,6 +79,37 @@ export function normalizeHeaders(v: unknown): HeaderList {
   return { headers: null, truncated: false };
 }
 
+/** Header names we lift values from (lower case). */
+const REQUEST_ID_HEADERS = [
+  'x-request-id', 'request-id', 'x-correlation-id', 'correlation-id', 'x-amzn-requestid', 'x-amz-request-id',
+  'x-ms-request-id', 'x-github-request-id', 'x-vercel-id', 'fly-request-id', 'x-amz-cf-id', 'cf-ray',
+];
+const TRACE_HEADERS = [
+  'traceparent', 'x-amzn-trace-id', 'x-cloud-trace-context', 'x-b3-traceid', 'b3', 'uber-trace-id', 'x-datadog-trace-id',
+  'sentry-trace',
+];
+const WANTED = new Set([...REQUEST_ID_HEADERS, ...TRACE_HEADERS, 'user-agent', 'referer']);
+const MAX_WANTED_LEN = Math.max(...[...WANTED].map((n) => n.length));
+
+/**
+ * First trimmed, non-blank value of each header we care about, keyed by lower-case name: one pass
+ * over the list instead of one case-insensitive scan per name looked up.
+ */
+export type HeaderIndex = Map<string, string>;
+
+export function indexHeaders(headers: Header[] | null): HeaderIndex {
+  const idx: HeaderIndex = new Map();
+  if (!headers) return idx;
+  for (const [n, v] of headers) {
+    if (n.length > MAX_WANTED_LEN) continue;
+    const lower = n.toLowerCase();
+    if (!WANTED.has(lower) || idx.has(lower)) continue;
+    const t = v.trim();
+    if (t.length > 0) idx.set(lower, t);
+  }
+  return idx;
+}
+
 /** First value of a header (case-insensitive), trimmed; null when absent or blank. */
 export function firstHeader(headers: Header[] | null, lowerName: string): string | null {
   if (!headers) return null;
@@ -97,32 +128,27 @@ function cap(s: string): string {
   return s.length > ID_CAP ? s.slice(0, ID_CAP) : s;
 }
 
-/** Request-id headers, most specific first. Looked up in the response, then in the request. */
-const REQUEST_ID_HEADERS = [
-  'x-request-id', 'request-id', 'x-correlation-id', 'correlation-id', 'x-amzn-requestid', 'x-amz-request-id',
-  'x-ms-request-id', 'x-github-request-id', 'x-vercel-id', 'fly-request-id', 'x-amz-cf-id', 'cf-ray',
-];
-
-export function findRequestId(req: Header[] | null, resp: Header[] | null): string | null {
+/** The request id: response headers first (servers assign them), then the request. */
+export function findRequestId(req: HeaderIndex, resp: HeaderIndex): string | null {
   for (const name of REQUEST_ID_HEADERS) {
-    const v = firstHeader(resp, name) ?? firstHeader(req, name);
-    if (v !== null) return cap(v);
+    const v = resp.get(name) ?? req.get(name);
+    if (v !== undefined) return cap(v);
   }
   return null;
 }
 
 /** The trace id out of the common propagation headers; request first (the client starts traces). */
-export function findTraceId(req: Header[] | null, resp: Header[] | null): string | null {
+export function findTraceId(req: HeaderIndex, resp: HeaderIndex): string | null {
   for (const h of [req, resp]) {
-    const tp = firstHeader(h, 'traceparent');
-    if (tp !== null) {
+    const tp = h.get('traceparent');
+    if (tp !== undefined) {
       // W3C: version-traceid-spanid-flags
       const parts = tp.split('-');
       if (parts.length >= 4 && parts[1]!.length === 32) return parts[1]!;
       return cap(tp);
     }
-    const amzn = firstHeader(h, 'x-amzn-trace-id');
-    if (amzn !== null) {
+    const amzn = h.get('x-amzn-trace-id');
+    if (amzn !== undefined) {
       // Root=1-5759e988-bd862e3fe1be46a994272793;Parent=…;Sampled=1
       for (const field of amzn.split(';')) {
         const f = field.trim();
@@ -130,22 +156,22 @@ export function findTraceId(req: Header[] | null, resp: Header[] | null): string
       }
       return cap(amzn);
     }
-    const gcp = firstHeader(h, 'x-cloud-trace-context');
-    if (gcp !== null) {
+    const gcp = h.get('x-cloud-trace-context');
+    if (gcp !== undefined) {
       // TRACE_ID/SPAN_ID;o=1
       const slash = gcp.indexOf('/');
       return cap(slash > 0 ? gcp.slice(0, slash) : gcp);
     }
-    const b3 = firstHeader(h, 'x-b3-traceid');
-    if (b3 !== null) return cap(b3);
-    const b3single = firstHeader(h, 'b3');
-    if (b3single !== null) return cap(b3single.split('-')[0]!);
-    const uber = firstHeader(h, 'uber-trace-id');
-    if (uber !== null) return cap(uber.split(':')[0]!);
-    const dd = firstHeader(h, 'x-datadog-trace-id');
-    if (dd !== null) return cap(dd);
-    const sentry = firstHeader(h, 'sentry-trace');
-    if (sentry !== null) return cap(sentry.split('-')[0]!);
+    const b3 = h.get('x-b3-traceid');
+    if (b3 !== undefined) return cap(b3);
+    const b3single = h.get('b3');
+    if (b3single !== undefined) return cap(b3single.split('-')[0]!);
+    const uber = h.get('uber-trace-id');
+    if (uber !== undefined) return cap(uber.split(':')[0]!);
+    const dd = h.get('x-datadog-trace-id');
+    if (dd !== undefined) return cap(dd);
+    const sentry = h.get('sentry-trace');
+    if (sentry !== undefined) return cap(sentry.split('-')[0]!);
   }
   return null;
 }

@@ -81,6 +81,9 @@ const BOM = [0xef, 0xbb, 0xbf];
 /** Bytes that may appear in a number or literal (validated later). */
 const SCALAR = new Uint8Array(256);
 for (const ch of '0123456789+-.eEabcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ') SCALAR[ch.charCodeAt(0)] = 1;
+/** Bytes the value scanner must look at: quote and brackets. */
+const STRUCT = new Uint8Array(256);
+for (const ch of '"{}[]') STRUCT[ch.charCodeAt(0)] = 1;
 const JSON_SCALAR = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)$/;
 
 function isWs(c: number): boolean {
@@ -605,6 +608,11 @@ export class HarScanner {
         continue;
       }
       const c = buf[i]!;
+      if (STRUCT[c] === 0) {
+        // whitespace, ':', ',', digits, literals: nothing to track (JSON.parse validates them)
+        i++;
+        continue;
+      }
       if (c === 0x22) {
         inStr = true;
         this.strAbs = this.base + i;
