@@ -157,6 +157,18 @@ export async function* parseHar(input: AsyncIterable<Buffer>, opts: HarParseOpti
     };
     return;
   }
+  if (badMeta !== null) {
+    // every entry was read (log.* values after the entries), but the file is not valid JSON
+    const bad = badMeta as ScanError;
+    yield {
+      kind: 'skip',
+      unit,
+      locator: { line: null, entry: unit },
+      reason: 'har_truncated',
+      excerpt: `invalid JSON at byte ${bad.byte} (expected ${bad.expected}); the entries were all read`,
+    };
+    return;
+  }
   if (sc.eof) {
     yield {
       kind: 'skip',

@@ -422,6 +422,50 @@ describe('synthetic: memory bounds (B-11, B-12)', () => {
   });
 });
 
+describe('synthetic: big entries', () => {
+  async function* streamed(parts: (Buffer | (() => Generator<Buffer>))[]): AsyncGenerator<Buffer> {
+    for (const p of parts) {
+      if (Buffer.isBuffer(p)) yield p;
+      else yield* p();
+    }
+  }
+
+  it('once an entry holds > 8 MiB, its later strings are elided from 256 KiB on', async () => {
+    const frame = 'w'.repeat(300 * 1024);
+    const head = Buffer.from('{"log":{"entries":[{"request":{"url":"https://ws.test/socket"},"_webSocketMessages":[');
+    const frames = function* (): Generator<Buffer> {
+      for (let k = 0; k < 30; k++) yield Buffer.from(`${k ? ',' : ''}{"type":"receive","data":"${frame}"}`);
+    };
+    const tail = Buffer.from(`],"response":{"status":101,"content":{"mimeType":"application/json","text":"${'j'.repeat(300 * 1024)}"}}}]}}`);
+    const evs = await run(streamed([head, frames, tail]));
+    const r = recs(evs)[0]!;
+    expect(r.extra?.['bodyCapped']).toBe(true); // 300 KiB < the 16 MiB default cap, elided because the entry is big
+    expect(r.bodyHash).toBe(sha('j'.repeat(300 * 1024)));
+    expect(r.body).toBe('j'.repeat(64 * 1024));
+  });
+
+  it('an entry that keeps growing past 64 MiB of small values is a too_large skip; the next entry is read', async () => {
+    const head = Buffer.from('{"log":{"entries":[{"request":{"url":"https://a.test/"},"_junk":[');
+    const junk = function* (): Generator<Buffer> {
+      const block = Buffer.from('"0123456789",'.repeat(80_000)); // ~1 MB
+      for (let k = 0; k < 70; k++) yield block;
+    };
+    const tail = Buffer.from(`"end"]},${JSON.stringify(entry(1))}]}}`);
+    const evs = await run(streamed([head, junk, tail]));
+    expect(skips(evs)).toMatchObject([{ unit: 0, reason: 'entry_invalid:too_large' }]);
+    expect(skips(evs)[0]!.excerpt.startsWith('{"request":{"url":"https://a.test/"},"_junk":["0123456789"')).toBe(true);
+    expect(recs(evs).map((r) => r.path)).toEqual(['/v1/items/1']);
+  });
+
+  it('invalid JSON in log.pages after the entries: all entries kept, then a tail (not silent)', async () => {
+    const doc = `{"log":{"entries":[${JSON.stringify(entry(0))}],"pages":[{"id":"p","title":tru}]}}`;
+    const evs = await run(doc);
+    expect(recs(evs)).toHaveLength(1);
+    expect(skips(evs)).toMatchObject([{ reason: 'har_truncated', unit: 1 }]);
+    expect(skips(evs)[0]!.excerpt).toContain('the entries were all read');
+  });
+});
+
 describe('synthetic: resume', () => {
   it('startEntry skips earlier entries without events; meta still read', async () => {
     const evs = await run(har([entry(0), entry(1), entry(2), entry(3)]), { startEntry: 2 }, 17);
