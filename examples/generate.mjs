@@ -86,7 +86,8 @@ function call({ t, method = 'GET', path, status, client = CLIENTS[0], token = GO
   if (status !== 0 && host === 'api.example.com') {
     const rt = (time / 1000).toFixed(3);
     const ut = upstream.time ?? (upstream.status === '-' ? '-' : ((time - 3) / 1000).toFixed(3));
-    lines.push(`${client.ip} - - [${clf(t)}] "${method} ${path} HTTP/2.0" ${status} ${status === 0 ? 0 : body.length} "https://app.example.com/orders" "${client.ua}" ${rt} ${ut} ${upstream.addr} ${upstream.status} ${reqId}`);
+    // nginx's upstream_time log_format (combined + key=value timings) with upstream address, status and request id.
+    lines.push(`${client.ip} - - [${clf(t)}] "${method} ${path} HTTP/2.0" ${status} ${status === 0 ? 0 : body.length} "https://app.example.com/orders" "${client.ua}" rt=${rt} uct="0.001" uht="${ut}" urt="${ut}" ua="${upstream.addr}" us="${upstream.status}" rid=${reqId}`);
   }
 }
 
