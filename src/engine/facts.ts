@@ -112,7 +112,7 @@ export class Facts {
     if (this._jwt === undefined) {
       const found: JwtMarker[] = [];
       for (const [, v] of this.r.reqHeaders ?? []) if (v.includes('[REDACTED:jwt')) found.push(...findJwtMarkers(v));
-      if (this.r.query && this.r.query.includes('REDACTED')) found.push(...findJwtMarkers(decodeSafe(this.r.query)));
+      if (this.r.query && this.r.query.includes('REDACTED')) found.push(...findJwtMarkers(this.r.query));
       this._jwt = found;
     }
     return this._jwt;
@@ -134,9 +134,12 @@ export class Facts {
     return false;
   }
 
-  /** Credential fingerprint (`#hash` of the redaction marker) from Authorization/API-key/Cookie headers. */
+  /**
+   * Credential fingerprint (`#hash` of the redaction marker) from Authorization/API-key headers.
+   * Cookies are left out: their first value is often an analytics id that changes per request.
+   */
   get tokenFingerprint(): string | null {
-    for (const h of ['authorization', 'proxy-authorization', ...API_KEY_HEADERS, 'cookie']) {
+    for (const h of ['authorization', 'proxy-authorization', ...API_KEY_HEADERS]) {
       const v = this.reqHeader(h);
       if (v !== null) { const fp = markerFingerprint(v); if (fp) return fp; }
     }
@@ -182,10 +185,6 @@ export class Facts {
     if (this._route === undefined) this._route = this.env.route(this);
     return this._route;
   }
-}
-
-function decodeSafe(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
 }
 
 /** URL anomalies in a raw path (as sent, percent-encoding kept). */

@@ -200,8 +200,8 @@ export interface RuleProblem {
   message: string;
 }
 
-/** An incident: a cluster of failures with one cause, one group key, no quiet gap longer than --gap. */
-export interface IncidentRecord {
+/** An incident (a type alias so it is assignable to the store's JSON record type): a cluster of failures with one cause, one group key, no quiet gap longer than --gap. */
+export type IncidentRecord = {
   /** Stable across re-runs: hash of cause, subcause, group key and first-seen time. */
   id: string;
   cause: Cause;
@@ -241,7 +241,7 @@ export interface IncidentRecord {
   behaviours: ClientBehaviour[];
   /** Every member request id. */
   memberIds: number[];
-}
+};
 
 export interface ClientBehaviour {
   kind: 'retry-storm' | 'ignores-retry-after' | 'thundering-herd';
@@ -259,7 +259,7 @@ export const WARNING_KINDS = [
 export type WarningKind = (typeof WARNING_KINDS)[number];
 
 /** An early warning found on successful requests (never on failures). */
-export interface WarningRecord {
+export type WarningRecord = {
   /** Stable: hash of kind, host, route. */
   id: string;
   kind: WarningKind;
@@ -273,7 +273,7 @@ export interface WarningRecord {
   count: number;
   /** Up to 20 example request ids. */
   sampleIds: number[];
-}
+};
 
 export interface AnalysisOptions {
   /** Extra rule files or directories (--rules). */

@@ -1,0 +1,152 @@
+/**
+ * Cross-record facts gathered in one streaming pass over every request before failures are
+ * classified: which routes succeed (and for which clients), which newer API versions succeed,
+ * which clients behave like scanners, per-route traffic per minute (error rates, herds), and
+ * which HAR sources were sanitized (Chrome drops Authorization/Cookie on export).
+ * Memory is bounded per key (client sets are capped) and proportional to routes × active minutes.
+ */
+import type { ContextFacts } from './types.js';
+
+const CLIENTS_CAP = 16;
+const SCAN_PATHS_CAP = 64;
+const MINUTE = 60_000;
+
+interface RouteStat {
+  ok: number;
+  okClients: Set<string>;
+}
+
+interface ClientStat {
+  total: number;
+  notFound: number;
+  paths: Set<string>;
+}
+
+interface SourceStat {
+  chromeExport: boolean;
+  credentialHeaders: boolean;
+}
+
+/** One record as the context sees it. */
+export interface ContextObservation {
+  host: string | null;
+  route: string;
+  ts: number | null;
+  status: number | null;
+  /** Counts as a failure (ingest marking or a payload error). */
+  failed: boolean;
+  client: string;
+  clientIp: string | null;
+  path: string | null;
+  sourceId: number;
+  harCreator: string | null;
+  credentialHeaders: boolean;
+}
+
+/** Splits "/v2/users/{id}" into ("/v*\/users/{id}", 2); null when no /vN/ segment. */
+export function versionKey(route: string): { key: string; version: number } | null {
+  const segs = route.split('/');
+  for (let i = 0; i < segs.length; i++) {
+    const m = /^v(\d{1,3})$/i.exec(segs[i]!);
+    if (m) {
+      const copy = segs.slice();
+      copy[i] = 'v*';
+      return { key: copy.join('/'), version: Number(m[1]) };
+    }
+  }
+  return null;
+}
+
+function isChromeExport(creator: string | null): boolean {
+  if (!creator) return false;
+  const c = creator.toLowerCase();
+  return c.includes('webinspector') || c === 'chrome' || c.startsWith('chrome ') || c.includes('devtools');
+}
+
+export class AnalysisContext {
+  private readonly routes = new Map<string, RouteStat>();
+  private readonly versions = new Map<string, number>();
+  private readonly clients = new Map<string, ClientStat>();
+  private readonly sources = new Map<number, SourceStat>();
+  /** host\0route → minute → [total, failed] */
+  private readonly traffic = new Map<string, Map<number, [number, number]>>();
+
+  observe(o: ContextObservation): void {
+    const rk = (o.host ?? '') + '\u0000' + o.route;
+    if (o.ts !== null) {
+      let byMin = this.traffic.get(rk);
+      if (!byMin) { byMin = new Map(); this.traffic.set(rk, byMin); }
+      const m = Math.floor(o.ts / MINUTE);
+      const cell = byMin.get(m);
+      if (cell) { cell[0]++; if (o.failed) cell[1]++; } else byMin.set(m, [1, o.failed ? 1 : 0]);
+    }
+    const ok = !o.failed && o.status !== null && o.status >= 200 && o.status < 400;
+    if (ok) {
+      let rs = this.routes.get(rk);
+      if (!rs) { rs = { ok: 0, okClients: new Set() }; this.routes.set(rk, rs); }
+      rs.ok++;
+      if (rs.okClients.size < CLIENTS_CAP) rs.okClients.add(o.client);
+      const v = versionKey(o.route);
+      if (v) {
+        const vk = (o.host ?? '') + '\u0000' + v.key;
+        if ((this.versions.get(vk) ?? -1) < v.version) this.versions.set(vk, v.version);
+      }
+    }
+    if (o.clientIp !== null) {
+      let cs = this.clients.get(o.clientIp);
+      if (!cs) { cs = { total: 0, notFound: 0, paths: new Set() }; this.clients.set(o.clientIp, cs); }
+      cs.total++;
+      if (o.status === 404) {
+        cs.notFound++;
+        if (o.path !== null && cs.paths.size < SCAN_PATHS_CAP) cs.paths.add(o.path);
+      }
+    }
+    let ss = this.sources.get(o.sourceId);
+    if (!ss) { ss = { chromeExport: isChromeExport(o.harCreator), credentialHeaders: false }; this.sources.set(o.sourceId, ss); }
+    if (o.credentialHeaders) ss.credentialHeaders = true;
+    else if (!ss.chromeExport && isChromeExport(o.harCreator)) ss.chromeExport = true;
+  }
+
+  /** Facts for one failure (its own client excluded from "other clients"). */
+  factsFor(host: string | null, route: string, client: string, clientIp: string | null): ContextFacts {
+    const rk = (host ?? '') + '\u0000' + route;
+    const rs = this.routes.get(rk);
+    let newer = false;
+    const v = versionKey(route);
+    if (v) newer = (this.versions.get((host ?? '') + '\u0000' + v.key) ?? -1) > v.version;
+    return {
+      routeSucceeds: rs !== undefined && rs.ok > 0,
+      routeSucceedsForOtherClients: rs !== undefined && (rs.okClients.size > 1 || (rs.okClients.size === 1 && !rs.okClients.has(client))),
+      newerVersionSucceeds: newer,
+      clientLooksLikeScanner: clientIp !== null && this.looksLikeScanner(clientIp),
+    };
+  }
+
+  /** Many 404s over many distinct paths, most of the client's traffic. */
+  looksLikeScanner(clientIp: string): boolean {
+    const cs = this.clients.get(clientIp);
+    return cs !== undefined && cs.notFound >= 10 && cs.paths.size >= 8 && cs.notFound * 2 >= cs.total;
+  }
+
+  /** A HAR source exported by Chrome/Edge DevTools in which no request carried Authorization/Cookie. */
+  sourceSanitized(sourceId: number): boolean {
+    const ss = this.sources.get(sourceId);
+    return ss !== undefined && ss.chromeExport && !ss.credentialHeaders;
+  }
+
+  /** Total and failed requests on a route within [fromMs, toMs] (minute resolution). */
+  trafficIn(host: string | null, route: string, fromMs: number, toMs: number): [number, number] {
+    const byMin = this.traffic.get((host ?? '') + '\u0000' + route);
+    if (!byMin) return [0, 0];
+    let t = 0;
+    let f = 0;
+    const a = Math.floor(fromMs / MINUTE);
+    const b = Math.floor(toMs / MINUTE);
+    if (b - a < byMin.size) {
+      for (let m = a; m <= b; m++) { const c = byMin.get(m); if (c) { t += c[0]; f += c[1]; } }
+    } else {
+      for (const [m, c] of byMin) if (m >= a && m <= b) { t += c[0]; f += c[1]; }
+    }
+    return [t, f];
+  }
+}
