@@ -77,11 +77,23 @@ export function jsonTooDeep(s: string, start: number, max: number): boolean {
 /** Lines this short cannot nest deeper than MAX_JSON_DEPTH (each level costs two characters). */
 const DEPTH_SCAN_FROM = 2 * MAX_JSON_DEPTH + 2;
 
+/**
+ * True when the text has more than `max` opening brackets in all (strings included): only then can
+ * it nest deeper than `max`. indexOf runs at memchr speed, so typical lines (a handful of braces)
+ * skip the character-by-character depth scan.
+ */
+function manyOpenings(s: string, start: number, max: number): boolean {
+  let n = 0;
+  for (let i = s.indexOf('{', start); i >= 0; i = s.indexOf('{', i + 1)) if (++n > max) return true;
+  for (let i = s.indexOf('[', start); i >= 0; i = s.indexOf('[', i + 1)) if (++n > max) return true;
+  return false;
+}
+
 /** Parses one line into a JSON object (see the module comment), or says why not. */
 export function readJsonLine(line: string): JsonLineResult {
   const start = findJsonStart(line);
   if (typeof start === 'string') return { ok: false, reason: start };
-  if (line.length - start >= DEPTH_SCAN_FROM && jsonTooDeep(line, start, MAX_JSON_DEPTH)) {
+  if (line.length - start >= DEPTH_SCAN_FROM && manyOpenings(line, start, MAX_JSON_DEPTH) && jsonTooDeep(line, start, MAX_JSON_DEPTH)) {
     return { ok: false, reason: REASON_TOO_DEEP };
   }
   const text = start === 0 ? line : line.slice(start);

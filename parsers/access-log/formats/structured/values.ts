@@ -92,20 +92,18 @@ export function percentDecode(s: string): string {
  * A `+` right after another `+` is taken as literal; the first of a run is a space.
  */
 export function iisPlusToSpace(s: string): string {
-  if (s.indexOf('+') < 0) return s;
+  let plus = s.indexOf('+');
+  if (plus < 0) return s;
   let out = '';
-  let prevPlus = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (ch === '+') {
-      out += prevPlus ? '+' : ' ';
-      prevPlus = true;
-    } else {
-      out += ch;
-      prevPlus = false;
-    }
+  let from = 0;
+  while (plus >= 0) {
+    out += s.slice(from, plus) + ' ';
+    let j = plus + 1;
+    while (s.charCodeAt(j) === 43) { out += '+'; j++; }
+    from = j;
+    plus = s.indexOf('+', j);
   }
-  return out;
+  return out + s.slice(from);
 }
 
 /**

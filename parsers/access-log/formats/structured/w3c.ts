@@ -26,6 +26,7 @@ const DIRECTIVE: LineResult = { directive: true };
 export function tokenizeW3c(line: string, values: string[], literal: boolean[], max: number): string | null {
   values.length = 0;
   literal.length = 0;
+  if (line.indexOf('"') < 0 && line.indexOf('\t') < 0) return splitOnSpaces(line, values, literal, max);
   const n = line.length;
   let i = 0;
   while (i < n) {
@@ -61,6 +62,23 @@ export function tokenizeW3c(line: string, values: string[], literal: boolean[], 
   return null;
 }
 
+/** The common case (no quotes, no tabs): slices between spaces found with indexOf. */
+function splitOnSpaces(line: string, values: string[], literal: boolean[], max: number): string | null {
+  let from = 0;
+  const n = line.length;
+  while (from < n) {
+    let sp = line.indexOf(' ', from);
+    if (sp < 0) sp = n;
+    if (sp > from) {
+      if (values.length === max) return `expected ${max} fields (per #Fields), got more`;
+      values.push(line.slice(from, sp));
+      literal.push(false);
+    }
+    from = sp + 1;
+  }
+  return null;
+}
+
 /** `#Name: value` → value when the directive name matches (case-insensitive), else null. */
 export function directiveValue(line: string, name: string): string | null {
   if (line.length <= name.length + 1 || line.charCodeAt(name.length + 1) !== 58) return null;
@@ -90,12 +108,12 @@ function createW3cParser(): LineParser {
       }
       return DIRECTIVE;
     }
-    if (line.trim() === '') return DIRECTIVE;
-    if (plan === null) return { ok: false, reason: 'no #Fields directive before this line' };
-    if (planProblem !== null) return { ok: false, reason: planProblem };
+    if (plan === null) return line.trim() === '' ? DIRECTIVE : { ok: false, reason: 'no #Fields directive before this line' };
+    if (planProblem !== null) return line.trim() === '' ? DIRECTIVE : { ok: false, reason: planProblem };
     const want = plan.codes.length;
     const problem = tokenizeW3c(line, values, literal, want);
     if (problem !== null) return { ok: false, reason: problem };
+    if (values.length === 0) return DIRECTIVE; // a blank line
     if (values.length !== want) return { ok: false, reason: `expected ${want} fields (per #Fields), got ${values.length}` };
     const rec = applyColumns(plan, values, literal, 'iis', defaultDate);
     if (typeof rec === 'string') return { ok: false, reason: rec };
