@@ -217,7 +217,7 @@ describe('synthetic: wrong shapes (B-5) and non-JSON (B-1)', () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff;
     for (let k = 0; k < 20; k++) {
-      const bytes = Buffer.alloc(4096, 0).map(() => rnd());
+      const bytes = Buffer.from(Buffer.alloc(4096, 0).map(() => rnd()));
       if (bytes[0] === 0x7b || (bytes[0]! >= 0x41 && bytes[0]! <= 0x7a)) bytes[0] = 0x00;
       const err = await rejects(bytes);
       expect(err.message).toMatch(/^not a HAR: invalid JSON at byte \d+ \(expected .+, found .+\)$/);
