@@ -5,6 +5,11 @@
  */
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { relative } from 'node:path';
+import { ingestAll } from '../src/ingest/index.js';
+import { runAnalysis } from '../src/cli/commands/analysis.js';
+import { refreshScorecard } from '../src/queries/build.js';
+import { openStore, type Store } from '../src/store/index.js';
 
 export interface LintProblem {
   line: number;
@@ -195,3 +200,24 @@ export function codeBlocksOf(html: string): string[] {
 /** Tags that data must never turn into (M6, M7, M9). */
 /** `input` is not listed: GFM task lists (our own next steps) render as disabled checkboxes; tests check those separately. */
 export const FORBIDDEN_TAGS = /<(?:a|img|script|iframe|svg|details|form|object|embed|style|video|audio|link|meta)[\s>/]/i;
+
+// ---- building real databases for the report tests ----
+
+
+/**
+ * The golden tests pin the per-database HMAC key (production keys are random, security.md O3) so
+ * redaction markers, token fingerprints and incident ids grouped by token are the same in every
+ * run. It goes in through the store's public meta API before anything asks for the key.
+ */
+export const PINNED_HMAC_KEY = 'faultline golden test key: not a secret';
+
+/** Ingest (real parsers, real redaction), analysis and scorecard: the real pipeline, into `dbPath`. */
+export async function buildDb(dbPath: string, inputs: readonly string[], opts: { pinKey?: boolean } = {}): Promise<Store> {
+  const store = openStore(dbPath);
+  if (opts.pinKey ?? true) store.views.setMeta('hmac_key', PINNED_HMAC_KEY);
+  // Paths as a user in the repository root would type them: stable across machines.
+  await ingestAll(store, inputs.map((p) => relative(process.cwd(), p) || p), { progress: false });
+  runAnalysis(store, {});
+  refreshScorecard(store);
+  return store;
+}

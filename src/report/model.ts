@@ -8,7 +8,7 @@ import type { StoredRequest } from '../core/types.js';
 import { CAUSES } from '../engine/types.js';
 import { buildOverview, incidentRecords, pageRequests } from '../queries/build.js';
 import type { IncidentDetail, Overview } from '../queries/view-model.js';
-import type { Store } from '../store/index.js';
+import { UNIT_SPACE, type Store } from '../store/index.js';
 
 export interface ReportFilters {
   /** Incident ids or unambiguous id prefixes. */
@@ -74,26 +74,46 @@ function overlaps(first: number | null, last: number | null, since?: number, unt
   return true;
 }
 
-/** The first member, then members with a (route, status) not seen yet, then the next ones. */
+/**
+ * Samples for variety: members are read per source (request ids are sourceId * UNIT_SPACE + unit) (the first few of each, in id order), then
+ * chosen round-robin across sources, preferring a (method, host, route, status) not seen yet.
+ */
 function pickSamples(store: Store, memberIds: readonly number[]): StoredRequest[] {
-  const ids = [...memberIds].sort((a, b) => a - b).slice(0, SAMPLE_SCAN);
-  const rows: StoredRequest[] = [];
-  for (const id of ids) {
-    const r = store.getRequest(id);
-    if (r) rows.push(r);
+  const bySource = new Map<number, number[]>();
+  for (const id of [...memberIds].sort((a, b) => a - b)) {
+    const src = Math.floor(id / UNIT_SPACE);
+    const list = bySource.get(src) ?? [];
+    if (list.length < SAMPLE_SCAN) list.push(id);
+    bySource.set(src, list);
   }
+  const perSource = [...bySource.keys()].sort((a, b) => a - b).map((src) => {
+    const rows: StoredRequest[] = [];
+    for (const id of bySource.get(src)!.slice(0, Math.ceil(SAMPLE_SCAN / bySource.size))) {
+      const r = store.getRequest(id);
+      if (r) rows.push(r);
+    }
+    return rows;
+  });
   const chosen: StoredRequest[] = [];
   const seen = new Set<string>();
-  for (const r of rows) {
-    const key = `${r.method} ${r.host} ${r.route ?? r.path} ${r.status}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    chosen.push(r);
-    if (chosen.length === SAMPLES_PER_INCIDENT) return chosen;
-  }
-  for (const r of rows) {
-    if (chosen.length === SAMPLES_PER_INCIDENT) break;
-    if (!chosen.includes(r)) chosen.push(r);
+  const keyOf = (r: StoredRequest): string => `${r.method} ${r.host} ${r.route ?? r.path} ${r.status}`;
+  for (const pass of ['new', 'any'] as const) {
+    const cursors = perSource.map(() => 0);
+    let progressed = true;
+    while (chosen.length < SAMPLES_PER_INCIDENT && progressed) {
+      progressed = false;
+      perSource.forEach((rows, k) => {
+        if (chosen.length >= SAMPLES_PER_INCIDENT) return;
+        while (cursors[k]! < rows.length) {
+          const r = rows[cursors[k]!++]!;
+          if (chosen.includes(r) || (pass === 'new' && seen.has(keyOf(r)))) continue;
+          seen.add(keyOf(r));
+          chosen.push(r);
+          progressed = true;
+          return;
+        }
+      });
+    }
   }
   return chosen.sort((a, b) => a.id - b.id);
 }

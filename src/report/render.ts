@@ -82,7 +82,7 @@ function summary(w: MdWriter, m: ReportModel): void {
   if (o.unknownFailures > 0) {
     more.push(`${plural(o.unknownFailures, 'failure')} matched no rule; the appendix lists examples.`);
   }
-  if (o.warnings.length > 0) more.push(`${plural(o.warnings.length, 'early warning')} concern requests that still succeed.`);
+  if (o.warnings.length > 0) more.push(`${plural(o.warnings.length, 'early warning')} ${o.warnings.length === 1 ? 'concerns' : 'concern'} requests that still succeed.`);
   const failing = scorecardRows(o.scorecard).filter((r) => r.pass === false).map((r) => r.metric.toLowerCase());
   const measured = scorecardRows(o.scorecard).filter((r) => r.pass !== null).length;
   if (measured > 0 && o.requests > 0) {
