@@ -96,13 +96,23 @@ export function genericVar(name: string): VarDef {
 /** A variable whose value is not kept (ident `%l`, which is `-` in practice). */
 const ignored: VarDef = { expect: 'text', apply: () => true };
 
+/** One-entry memo: busy logs repeat the same second on consecutive lines. */
+let lastClfText = '';
+let lastClfTs = 0;
+
 const clfTime: VarDef = {
   expect: 'a dd/Mon/yyyy:HH:MM:SS +zzzz time',
   apply(r, v) {
+    if (v === lastClfText) {
+      r.ts = lastClfTs;
+      return true;
+    }
     let t = parseClfTime(v);
     // Python's http.server (and Werkzeug) log `[29/Aug/2023 22:02:58]`: no zone, a space before the hour.
     if (t === null && v.length === 20 && v.charCodeAt(11) === 32) t = parseClfTime(`${v.slice(0, 11)}:${v.slice(12)}`);
     if (t === null) return false;
+    lastClfText = v;
+    lastClfTs = t;
     r.ts = t;
     return true;
   },

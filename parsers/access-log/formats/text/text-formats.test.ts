@@ -283,19 +283,41 @@ describe('(e) hostile lines parse or reject quickly (security.md B-24, B-40)', (
 });
 
 describe('performance', () => {
-  // Measured alone: about 1.1-1.6 µs per line on the 2-core dev box. The bound is loose because
-  // vitest runs files in parallel with other work; it catches accidental super-linear behaviour.
-  test('combined parses a real line in a few µs on average', () => {
+  // Measured alone: about 1.1-1.3 µs per line on the 2-core dev box. vitest runs test files in
+  // parallel (and other work shares the box), so the figure is the best of many short chunks,
+  // which approximates an unloaded run; the bound still catches a slower algorithm.
+  test('combined parses a real line in under 2 µs (best chunk)', () => {
     const lines = corpusLines('elastic-examples__apache_logs.log');
     const p = byId('combined').create();
     for (const l of lines) p(l); // warm-up
+    const chunk = 1000;
     let best = Infinity;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 40; round++) {
+      const from = (round * chunk) % (lines.length - chunk);
       const t0 = performance.now();
-      for (const l of lines) p(l);
-      best = Math.min(best, ((performance.now() - t0) * 1000) / lines.length);
+      for (let i = from; i < from + chunk; i++) p(lines[i]!);
+      best = Math.min(best, ((performance.now() - t0) * 1000) / chunk);
     }
-    console.log(`combined: ${best.toFixed(2)} µs/line`);
-    expect(best).toBeLessThan(15);
+    console.log(`combined: ${best.toFixed(2)} µs/line (best 1000-line chunk)`);
+    expect(best).toBeLessThan(2);
+  });
+
+  test('1 MB lines are handled in well under 250 ms by every format', () => {
+    const MB = 1 << 20;
+    const head = '1.1.1.1 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "';
+    const lines = [
+      'a'.repeat(MB), '"'.repeat(MB), 'x '.repeat(MB / 2), ' '.repeat(MB), '['.repeat(MB),
+      head + 'x'.repeat(MB), head + '" '.repeat(MB / 2), head + '-" ' + 'rt=1 '.repeat(MB / 5),
+    ];
+    for (const f of textFormats) {
+      const p = f.create();
+      for (const line of lines) {
+        const t0 = performance.now();
+        const r = p(line);
+        const ms = performance.now() - t0;
+        expect('ok' in r, f.id).toBe(true);
+        expect(ms, `${f.id} took ${ms} ms on a 1 MB line`).toBeLessThan(250);
+      }
+    }
   });
 });
