@@ -161,7 +161,9 @@ export function entryToEvent(entry: unknown, index: number, ctx: EntryContext): 
     : null;
   const postData = obj(req['postData']);
   const postText = postData ? postData['text'] : undefined;
-  r.bytesIn = nonNegative(req['bodySize']) ?? (typeof postText === 'string' ? Buffer.byteLength(postText) : null);
+  r.bytesIn =
+    nonNegative(req['bodySize']) ??
+    (typeof postText === 'string' ? elidedOf(postText, ctx)?.size ?? Buffer.byteLength(postText) : null);
   r.upstreamAddr = nonEmpty(e['serverIPAddress'], 256);
 
   const reqH = normalizeHeaders(req['headers']);

@@ -404,6 +404,14 @@ describe('synthetic: memory bounds (B-11, B-12)', () => {
     }
   });
 
+  it('a huge postData.text is elided too, and still counted in bytesIn', async () => {
+    const post = 'p'.repeat(5000);
+    const doc = har([entry(0, { request: { method: 'POST', url: 'https://a.test/upload', postData: { mimeType: 'text/plain', text: post } } })]);
+    const r = recs(await run(doc, { entryTextCap: 1024 }, 333))[0]!;
+    expect(r.bytesIn).toBe(5000);
+    expect(r.method).toBe('POST');
+  });
+
   it('1e5-deep nesting inside an entry is a too_deep skip, never a RangeError', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const doc = `{"log":{"browser":${deep},"entries":[${JSON.stringify(entry(0))},{"request":{"url":"http://a/"},"_x":${deep}},${JSON.stringify(entry(2))}],"pages":${deep}}}`;
