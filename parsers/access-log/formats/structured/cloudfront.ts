@@ -50,7 +50,7 @@ function createCloudFrontParser(): LineParser {
         planProblem = !plan.cloudFrontColumns
           ? 'expected CloudFront #Fields (x-edge-* columns)'
           : !plan.hasStatus || !plan.hasTarget
-            ? '#Fields has no sc-status or cs-uri-stem'
+            ? 'no sc-status or cs-uri-stem in #Fields: not an HTTP access log'
             : null;
       }
       return DIRECTIVE;

@@ -136,7 +136,7 @@ export function applyColumns(
       }
       case C.status: {
         const s = statusOf(v);
-        if (Number.isNaN(s)) return `${plan.names[i]} is not an HTTP status`;
+        if (Number.isNaN(s)) return 'sc-status is not an HTTP status';
         rec.status = s;
         break;
       }

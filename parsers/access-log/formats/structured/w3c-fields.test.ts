@@ -44,7 +44,7 @@ describe('w3c: #Fields changing mid-file', () => {
   it('rejects a #Fields without status or URI (not an HTTP access log) and CloudFront headers', () => {
     const a = w3cFormat.create();
     a('#Fields: date time c-ip cs-username');
-    expect(a('2024-01-02 03:04:05 10.0.0.1 bob')).toEqual({ ok: false, reason: '#Fields has no sc-status or cs-uri-stem: not an HTTP access log' });
+    expect(a('2024-01-02 03:04:05 10.0.0.1 bob')).toEqual({ ok: false, reason: 'no sc-status or cs-uri-stem in #Fields: not an HTTP access log' });
     const b = w3cFormat.create();
     b('#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status');
     expect(b('2024-01-02 03:04:05 LAX1 1 1.2.3.4 GET d.cloudfront.net / 200')).toMatchObject({ ok: false, reason: expect.stringMatching(/cloudfront/) });
@@ -120,5 +120,35 @@ describe('cloudfront: header handling', () => {
     const parse = cloudfrontFormat.create();
     parse('#Fields: date time cs-method cs-uri-stem sc-status');
     expect(parse('2024-01-02\t03:04:05\tGET\t/\t200')).toEqual({ ok: false, reason: 'expected CloudFront #Fields (x-edge-* columns)' });
+  });
+});
+
+describe('zeek-http: header handling', () => {
+  it('rejects data before #fields, other Zeek logs, and http logs without the needed columns', async () => {
+    const { zeekHttpFormat } = await import('./zeek-http.js');
+    const a = zeekHttpFormat.create();
+    expect(a('1320279566.452687\tCwFs\tGET')).toEqual({ ok: false, reason: 'no zeek #fields header before this line' });
+    const b = zeekHttpFormat.create();
+    b('#separator \\x09');
+    b('#path\tconn');
+    b('#fields\tts\tuid\tid.orig_h\tproto\tservice');
+    expect(b('1320279566.452687\tCwFs\t10.0.0.1\ttcp\thttp')).toEqual({ ok: false, reason: 'zeek log of another kind (#path is not http)' });
+    const c = zeekHttpFormat.create();
+    c('#separator \\x09');
+    c('#fields\tts\tuid\tmethod');
+    expect(c('1320279566.452687\tCwFs\tGET')).toEqual({ ok: false, reason: 'no status_code or uri in the zeek #fields: not an http.log' });
+  });
+
+  it('honours a non-tab #separator and custom unset/empty markers', async () => {
+    const { zeekHttpFormat } = await import('./zeek-http.js');
+    const p = zeekHttpFormat.create();
+    p('#separator \\x7c');
+    p('#unset_field|NONE');
+    p('#empty_field|EMPTY');
+    p('#fields|ts|method|host|uri|status_code|user_agent');
+    expect(ok(p('1700000000.5|GET|h.example|/a?b=1|204|NONE'))).toMatchObject({
+      ts: 1700000000500, method: 'GET', host: 'h.example', path: '/a', query: 'b=1', status: 204, userAgent: null,
+    });
+    expect(p('1700000000.5|GET|h.example|/a|204')).toEqual({ ok: false, reason: 'expected 6 fields (per #fields), got 5' });
   });
 });

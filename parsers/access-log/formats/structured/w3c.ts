@@ -98,9 +98,9 @@ function createW3cParser(): LineParser {
       if (fields !== null) {
         plan = planColumns(fieldNames(fields), 'iis');
         planProblem = plan.cloudFrontColumns
-          ? 'CloudFront #Fields (x-edge-*): read it with the cloudfront format'
+          ? 'cloudfront #Fields (x-edge-* columns): read it with the cloudfront format'
           : !plan.hasStatus || !plan.hasTarget
-            ? '#Fields has no sc-status or cs-uri-stem: not an HTTP access log'
+            ? 'no sc-status or cs-uri-stem in #Fields: not an HTTP access log'
             : null;
       } else {
         const date = directiveValue(line, 'date') ?? directiveValue(line, 'start-date');

@@ -78,7 +78,7 @@ function onDirective(st: ZeekState, line: string): void {
         if (code === Z.status) status = true;
         if (code === Z.uri) target = true;
       }
-      st.problem = !status || !target ? 'Zeek #fields has no status_code or uri: not an http.log' : null;
+      st.problem = !status || !target ? 'no status_code or uri in the zeek #fields: not an http.log' : null;
       break;
     }
     default: break;
@@ -156,8 +156,8 @@ function createZeekParser(): LineParser {
       return DIRECTIVE;
     }
     if (line.trim() === '') return DIRECTIVE;
-    if (st.codes === null) return { ok: false, reason: 'no Zeek #fields header before this line' };
-    if (st.path !== null && st.path !== 'http') return { ok: false, reason: `Zeek log of another kind (#path ${capExtra(st.path).slice(0, 32)}), expected http` };
+    if (st.codes === null) return { ok: false, reason: 'no zeek #fields header before this line' };
+    if (st.path !== null && st.path !== 'http') return { ok: false, reason: 'zeek log of another kind (#path is not http)' };
     if (st.problem !== null) return { ok: false, reason: st.problem };
     const want = st.codes.length;
     const values: string[] = [];
