@@ -51,7 +51,8 @@ const LOGS: Array<[file: string, format: string | RegExp, requests: number, fail
   ['elastic-beats__application-lb-http.log', 'aws-alb', 10, 7],
   ['elastic-beats__elb-http.log', 'aws-elb', 5, 0],
   ['elastic-beats__nginx-ingress-controller-test.log', 'ingress-nginx', 29, 4],
-  ['elastic-integrations__test-cloudfront.log', 'cloudfront', 12, 5],
+  // One of its 12 data lines (a 404) is cut short (31 of 33 fields): it is a counted skip, not a request.
+  ['elastic-integrations__test-cloudfront.log', 'cloudfront', 11, 4],
   ['querycat__u_ex220826.log', 'w3c', 2, 0],
   ['mtail__lighttpd_access.log', 'lighttpd', 19, 0],
   ['crowdsec-hub__caddy-logs.log', 'caddy-json', 10, 9],
@@ -77,7 +78,11 @@ describe('access logs from the corpus', () => {
     const path = corpus('logs/crowdsec-hub__apache2-logs.log');
     const { json, db } = ingest([path]);
     const s = json.sources[0]!;
-    expect(s.records).toBeGreaterThanOrEqual(5);
+    // combined, vhost_combined and common lines are all requests (sibling formats per line); the
+    // two Apache error-log lines are not.
+    expect(s.records).toBe(7);
+    expect(s.failures).toBe(6);
+    expect(s.skipped).toBe(2);
     expect(s.records + s.skipped).toBe(logUnits(path));
     const conn = new Database(db, { readonly: true });
     const reasons = conn.prepare('SELECT reason, count(*) n FROM skipped GROUP BY reason').all() as Array<{ reason: string; n: number }>;
@@ -91,7 +96,7 @@ describe('access logs from the corpus', () => {
     const { json } = ingest([path]);
     const s = json.sources[0]!;
     expect(s.format).toMatch(/^envoy/);
-    expect(s.records).toBeGreaterThanOrEqual(3);
+    expect(s.records).toBeGreaterThanOrEqual(6);
     expect(s.records + s.skipped).toBe(logUnits(path));
   });
 });

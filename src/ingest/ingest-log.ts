@@ -2,6 +2,7 @@ import { UserError } from '../core/errors.js';
 import { isFailure } from '../core/types.js';
 import type { LogFormat, LineParser } from '../../parsers/access-log/format.js';
 import { detectFormat, DETECT_LINES } from '../../parsers/access-log/detect.js';
+import { siblingsOf } from '../../parsers/access-log/registry.js';
 import type { BatchItem } from '../store/index.js';
 import { splitLines, type Line } from './lines.js';
 import type { SourceSink } from './sink.js';
@@ -13,6 +14,8 @@ export interface LogIngestOptions {
   format: LogFormat | null;
   /** Resume: lines before this 1-based number were already stored. */
   resumeFromLine: number;
+  /** Only the chosen format (a --format or --log-format the user forced): no sibling formats per line. */
+  strict?: boolean;
 }
 
 /**
@@ -59,6 +62,8 @@ export async function ingestLog(
   }
   sink.setFormat(format.id);
   const parse: LineParser = format.create();
+  // Siblings only see lines the main format rejected (a vhost line in an Apache combined log).
+  const siblings: LineParser[] = opts.strict ? [] : siblingsOf(format.id).map((f) => f.create());
   const handle = (line: Line): BatchItem | null => {
     if (line.no < opts.resumeFromLine) {
       // Already stored: feed only directives so stateful formats (W3C #Fields) keep their state.
@@ -75,6 +80,21 @@ export async function ingestLog(
       res = { ok: false as const, reason: `parser error: ${(err as Error).message}` };
     }
     if ('directive' in res) return null;
+    if (!res.ok) {
+      for (const sib of siblings) {
+        let alt;
+        try {
+          alt = sib(line.text);
+        } catch {
+          continue;
+        }
+        if ('directive' in alt) continue;
+        if (alt.ok) {
+          res = alt;
+          break;
+        }
+      }
+    }
     if (res.ok) {
       const record = res.record;
       const failed = isFailure(record);

@@ -6,7 +6,7 @@ import { findFormat } from '../../parsers/access-log/registry.js';
 import { parseHar, sniffHar } from '../../parsers/har/index.js';
 import type { Redactor } from '../redact/index.js';
 import { explainDbError, type SourceRow, type Store } from '../store/index.js';
-import { InputDamage, openInput, readBytes, type InputFile, type InputLimits, DEFAULT_LIMITS } from './input.js';
+import { InputDamage, limitsFromEnv, openInput, readBytes, type InputFile, type InputLimits } from './input.js';
 import { ingestLog } from './ingest-log.js';
 import { Progress } from './progress.js';
 import { SourceSink } from './sink.js';
@@ -71,7 +71,7 @@ function outcomeOf(store: Store, row: SourceRow, path: string, status: SourceRes
  * locked), which stop the whole run.
  */
 export async function ingestSource(store: Store, redactor: Redactor, path: string, opts: SourceOptions = {}): Promise<IngestOutcome> {
-  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const limits = opts.limits ?? limitsFromEnv();
   let input: InputFile;
   try {
     input = await openInput(path);
@@ -95,11 +95,14 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
     row = null;
   }
   const head = await readHead(input, limits);
-  if (looksBinary(head)) {
+  const harByName = /\.har(\.gz)?$/i.test(path);
+  if (looksBinary(head) && !harByName && opts.formatId !== 'har') {
     return rejected(path, input.sha256, `${path}: binary file, not a log or HAR (NUL byte at offset ${head.indexOf(0)})`, false);
   }
   const forced = opts.formatId;
-  const isHar = row ? row.kind === 'har' : forced === 'har' || (forced === undefined && !opts.customFormat && sniffHar(head));
+  // A .har name or a HAR-looking head means HAR: a broken HAR then gets the HAR parser's message
+  // ("not a HAR: invalid JSON at byte N") rather than a log-format one.
+  const isHar = row ? row.kind === 'har' : forced === 'har' || (forced === undefined && !opts.customFormat && (harByName || sniffHar(head)));
   let format: LogFormat | null = null;
   if (!isHar) {
     if (opts.customFormat) format = opts.customFormat;
@@ -127,7 +130,7 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
         error = `${path}: HAR ends early (truncated); every complete entry was kept`;
       }
     } else {
-      await ingestLog(readBytes(input, limits), sink, { format, resumeFromLine: row.nextUnit });
+      await ingestLog(readBytes(input, limits), sink, { format, resumeFromLine: row.nextUnit, strict: Boolean(forced || opts.customFormat) });
     }
     await sink.flush();
   } catch (err) {

@@ -16,6 +16,18 @@ export interface InputLimits {
 
 export const DEFAULT_LIMITS: InputLimits = { maxDecompressed: 64 * 2 ** 30, maxRatio: 1000 };
 
+/** Limits with overrides from FAULTLINE_MAX_DECOMPRESSED_BYTES / FAULTLINE_MAX_GZIP_RATIO (tests and unusual data). */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): InputLimits {
+  const n = (v: string | undefined, d: number): number => {
+    const x = Number(v);
+    return v !== undefined && v !== '' && Number.isFinite(x) && x > 0 ? x : d;
+  };
+  return {
+    maxDecompressed: n(env['FAULTLINE_MAX_DECOMPRESSED_BYTES'], DEFAULT_LIMITS.maxDecompressed),
+    maxRatio: n(env['FAULTLINE_MAX_GZIP_RATIO'], DEFAULT_LIMITS.maxRatio),
+  };
+}
+
 export interface InputFile {
   /** The path as the user gave it ('-' for stdin). */
   displayPath: string;

@@ -49,7 +49,7 @@ export function formatSummary(dbPath: string, outcomes: readonly IngestOutcome[]
   for (const o of outcomes) {
     const notes: string[] = [];
     for (const r of o.detail.skipReasons) notes.push(`${r.count} skipped: ${r.reason}`);
-    if (o.detail.invalidUtf8Lines) notes.push(`${o.detail.invalidUtf8Lines} lines with invalid UTF-8 (shown as U+FFFD)`);
+    if (o.detail.invalidUtf8Lines) notes.push(`${o.detail.invalidUtf8Lines} line${o.detail.invalidUtf8Lines === 1 ? "" : "s"} with invalid UTF-8 (shown as U+FFFD)`);
     if (o.detail.truncatedLines) notes.push(`${o.detail.truncatedLines} over-long lines truncated`);
     if (o.result.error) notes.push(o.result.error);
     if (notes.length) out.push(`\n${toTerminal(o.result.path)}:\n  ${notes.map((n) => toTerminal(n, { singleLine: false, max: 4096 })).join('\n  ')}`);
