@@ -1,0 +1,60 @@
+/**
+ * The overview's incident list: filters, search and sort applied in memory to the (already
+ * loaded, small) list of incident summaries. Search looks at what RequestFilter.search looks at
+ * on requests (route, path, error message, client, user agent) through the incident records, so
+ * `/` means the same thing on every screen.
+ */
+import type { IncidentRecord } from '../../engine/types.js';
+import type { IncidentSummary } from '../../queries/view-model.js';
+import type { Filters, SortKey, TimeWindow } from '../navigation.js';
+
+const haystacks = new WeakMap<IncidentRecord, string>();
+
+function haystack(r: IncidentRecord): string {
+  let h = haystacks.get(r);
+  if (h === undefined) {
+    const parts: string[] = [r.title, r.cause, r.subcause, r.ruleId, ...r.routes, ...r.hosts, ...r.sources];
+    for (const m of r.messages) parts.push(m.template);
+    for (const c of r.clients) parts.push(c.ip ?? '', c.userAgent ?? '');
+    h = parts.join('\n').toLowerCase();
+    haystacks.set(r, h);
+  }
+  return h;
+}
+
+export function matchesSearch(inc: IncidentSummary, rec: IncidentRecord | undefined, search: string): boolean {
+  if (!search) return true;
+  const q = search.toLowerCase();
+  if (rec) return haystack(rec).includes(q);
+  return [inc.title, inc.cause, inc.subcause, ...inc.routes, ...inc.sources].join('\n').toLowerCase().includes(q);
+}
+
+export function overlaps(inc: { firstSeen: number | null; lastSeen: number | null }, time: TimeWindow | null): boolean {
+  if (!time) return true;
+  if (inc.firstSeen === null || inc.lastSeen === null) return false;
+  return inc.firstSeen <= time.until && inc.lastSeen >= time.since;
+}
+
+const ORDER: Record<SortKey, (a: IncidentSummary, b: IncidentSummary) => number> = {
+  severity: (a, b) => b.severity - a.severity || b.count - a.count,
+  count: (a, b) => b.count - a.count || b.severity - a.severity,
+  time: (a, b) => (a.firstSeen ?? Infinity) - (b.firstSeen ?? Infinity) || b.severity - a.severity,
+};
+
+export function visibleIncidents(
+  incidents: readonly IncidentSummary[],
+  records: ReadonlyMap<string, IncidentRecord>,
+  filters: Filters,
+  time: TimeWindow | null,
+  sort: SortKey,
+): IncidentSummary[] {
+  const out = incidents.filter(
+    (i) =>
+      (filters.cause === null || i.cause === filters.cause) &&
+      (filters.status === null || (i.statuses[String(filters.status)] ?? 0) > 0) &&
+      (filters.source === null || i.sources.includes(filters.source.path)) &&
+      overlaps(i, time) &&
+      matchesSearch(i, records.get(i.id), filters.search),
+  );
+  return out.sort((a, b) => ORDER[sort](a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
