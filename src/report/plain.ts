@@ -39,7 +39,7 @@ export function incidentsText(list: readonly IncidentSummary[]): string {
   ]);
   const idWidth = Math.max(2, ...rows.map((r) => displayWidth(r[4]!)));
   const causeWidth = Math.min(32, Math.max(5, ...rows.map((r) => displayWidth(r[2]!))));
-  return table(['SEV', 'COUNT', 'CAUSE', 'FIRST SEEN (UTC)', 'ID', 'TITLE'], rows, [3, 7, causeWidth, 20, idWidth]);
+  return table(['SEV', 'COUNT', 'CAUSE', 'FIRST SEEN (UTC)', 'ID', 'TITLE'], rows, [5, 7, causeWidth, 20, idWidth]);
 }
 
 export function warningsText(list: readonly WarningRecord[]): string {
@@ -85,7 +85,7 @@ export function incidentDetailText(d: IncidentDetail): string {
   if (d.routeCounts.length) {
     out += '\nRoutes:\n';
     const rows = [...d.routeCounts].sort((a, b) => b.count - a.count || ((a.host ?? '') + a.route < (b.host ?? '') + b.route ? -1 : 1));
-    for (const r of rows.slice(0, 20)) out += `  ${fmtInt(r.count).padStart(7)}  ${term(r.method ?? '-', 16)} ${term(r.host ?? '', 100)}${term(r.route, 200)}\n`;
+    for (const r of rows.slice(0, 20)) out += `  ${fmtInt(r.count).padStart(7)}  ${term(r.method ?? '-', 16)} ${r.host ? term(r.host, 100) : ''}${term(r.route, 200)}\n`;
     if (rows.length > 20) out += `  ...and ${rows.length - 20} more\n`;
   }
   if (d.messages.length) {

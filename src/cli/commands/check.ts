@@ -53,10 +53,10 @@ export function parsePercent(value: string, flag = '--max-error-rate'): number {
   return n / 100;
 }
 
-/** "500ms", "2s", "1.5s", "1m" → milliseconds. A bare number is refused (ms or s?). */
+/** "500ms", "2s", "1.5s", "1m", "2min" → milliseconds. A bare number is refused (ms or s?). */
 export function parseDuration(value: string, flag = '--max-p95'): number {
   const s = value.trim().toLowerCase();
-  const units: Array<[string, number]> = [['ms', 1], ['s', 1000], ['m', 60_000]];
+  const units: Array<[string, number]> = [['ms', 1], ['min', 60_000], ['s', 1000], ['m', 60_000]];
   for (const [unit, factor] of units) {
     if (s.endsWith(unit)) {
       const n = num(s.slice(0, -unit.length).trim());
