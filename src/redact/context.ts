@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { LearnedSecrets } from './learned.js';
 
 /** What every redaction step shares: the HMAC key (O3), the per-rule counters (O6) and options. */
 export class Ctx {
@@ -7,7 +8,19 @@ export class Ctx {
     private readonly key: Buffer,
     /** JWT claims allowed into a marker (R-P1). */
     readonly keepJwtClaims: ReadonlySet<string>,
+    /** Values redacted so far, so their echoes elsewhere go too (shared by a priming Ctx). */
+    readonly learned: LearnedSecrets = new LearnedSecrets(),
   ) {}
+
+  /** A Ctx that shares key and learned secrets but counts nothing visible (priming passes). */
+  shadow(): Ctx {
+    return new Ctx(this.key, this.keepJwtClaims, this.learned);
+  }
+
+  /** Replaces echoes of already-redacted values in a final string (see learned.ts). */
+  sweep(s: string, url: boolean): string {
+    return this.learned.sweep(this, s, url);
+  }
 
   count(rule: string, n = 1): void {
     this.counts.set(rule, (this.counts.get(rule) ?? 0) + n);
@@ -18,10 +31,11 @@ export class Ctx {
     return createHmac('sha256', this.key).update(value, 'utf8').digest('hex').slice(0, 12);
   }
 
-  /** `[REDACTED:<rule>#<h>]`, counted under `rule`. */
+  /** `[REDACTED:<rule>#<h>]`, counted under `rule`; the value is remembered for the echo sweep. */
   marker(rule: string, value: string, url = false): string {
     this.count(rule);
-    return `[REDACTED:${rule}${url ? '%23' : '#'}${this.hash(value)}]`;
+    this.learned.learn(rule, value);
+    return markerText(rule, this.hash(value), url);
   }
 
   /** O2: a field whose redaction threw or hit a cap. */
@@ -29,6 +43,10 @@ export class Ctx {
     this.count('error');
     return ERROR_MARKER;
   }
+}
+
+export function markerText(rule: string, hash: string, url: boolean): string {
+  return `[REDACTED:${rule}${url ? '%23' : '#'}${hash}]`;
 }
 
 export const ERROR_MARKER = '[REDACTED:error]';

@@ -5,10 +5,10 @@
  */
 import { type Ctx, SCAN_CAP } from './context.js';
 import { dropBody, isDroppedType, isTextual, parseMime, redactBodyInner } from './body.js';
-import { cookieValue, redactHeaderValue } from './headers.js';
+import { cookieValue, isUrlHeader, redactHeaderValue } from './headers.js';
 import { classifyKeyForSweep } from './json.js';
 import { isMarker } from './markers.js';
-import { classifyParam } from './names.js';
+import { classifyParam, isUrlKey } from './names.js';
 import { redactTextCapped, secretMarker } from './text.js';
 import { redactQueryInner, redactUrlInner, safeDecode } from './url.js';
 
@@ -75,8 +75,9 @@ function headerArray(ctx: Ctx, done: Done, parent: Obj, key: string): void {
 }
 
 function cookieArray(ctx: Ctx, done: Done, parent: Obj, key: string): void {
-  const cs = parent[key];
-  if (!Array.isArray(cs)) return;
+  const raw = parent[key];
+  // IE 11's exporter writes a single cookie object instead of an array.
+  const cs = Array.isArray(raw) ? raw : obj(raw) ? [raw] : [];
   for (const c of cs) {
     const o = obj(c);
     if (!o) continue;
@@ -213,6 +214,34 @@ function sweep(ctx: Ctx, root: Obj, done: Done): void {
   }
 }
 
+/**
+ * Last pass over every string of the object: echoes of values redacted anywhere so far (learned.ts).
+ * URL-valued fields get URL-form markers.
+ */
+function echoSweep(ctx: Ctx, root: Obj): void {
+  const stack: Array<{ o: Obj | unknown[]; depth: number }> = [{ o: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { o, depth } = stack.pop()!;
+    if (Array.isArray(o)) {
+      for (let k = 0; k < o.length; k++) {
+        const v = o[k];
+        if (typeof v === 'string') o[k] = ctx.sweep(v, false);
+        else if (v !== null && typeof v === 'object' && depth < SWEEP_DEPTH_CAP) stack.push({ o: v as Obj, depth: depth + 1 });
+      }
+      continue;
+    }
+    const headerName = typeof o['name'] === 'string' && typeof o['value'] === 'string' ? o['name'] : null;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === 'string') {
+        const url = isUrlKey(k) || (k === 'value' && headerName !== null && isUrlHeader(headerName));
+        const red = ctx.sweep(v, url);
+        if (red !== v) o[k] = red;
+      } else if (v !== null && typeof v === 'object' && depth < SWEEP_DEPTH_CAP) stack.push({ o: v as Obj, depth: depth + 1 });
+    }
+  }
+}
+
 export function redactHarEntryInner(ctx: Ctx, entry: Obj): void {
   const done = new Done();
   const req = obj(entry['request']);
@@ -232,6 +261,12 @@ export function redactHarEntryInner(ctx: Ctx, entry: Obj): void {
   }
   webSocketMessages(ctx, done, entry);
   sweep(ctx, entry, done);
+  try {
+    echoSweep(ctx, entry);
+  } catch {
+    // The rule passes above already ran; an echo sweep failure leaves their result, counted.
+    ctx.count('error');
+  }
 }
 
 function looksLikeUrl(s: string): boolean {
@@ -243,4 +278,9 @@ export function redactHarPageInner(ctx: Ctx, page: Obj): void {
   const done = new Done();
   guard(ctx, done, page, 'title', (t) => (looksLikeUrl(t) ? redactUrlInner(ctx, t, 0) : redactTextCapped(ctx, t)));
   sweep(ctx, page, done);
+  try {
+    echoSweep(ctx, page);
+  } catch {
+    ctx.count('error');
+  }
 }

@@ -113,16 +113,33 @@ export function redactHeaderValue(ctx: Ctx, name: string, value: string, depth =
   }
 }
 
-/** Every header of a list, each one failing closed on its own (O2). */
+/**
+ * Every header of a list, each one failing closed on its own (O2). A second pass sweeps all values for
+ * echoes of what the first pass redacted (a cookie value repeated in a Referer, learned.ts).
+ */
 export function redactHeaderList(ctx: Ctx, headers: Header[]): Header[] {
   const out: Header[] = [];
   for (const h of headers) {
-    const name = typeof h[0] === 'string' ? h[0] : String(h[0]);
+    let name = '';
     try {
+      name = typeof h[0] === 'string' ? h[0] : String(h[0]);
       out.push([name, redactHeaderValue(ctx, name, typeof h[1] === 'string' ? h[1] : String(h[1]))]);
     } catch {
       out.push([name, ctx.error()]);
     }
   }
+  for (const h of out) {
+    try {
+      h[1] = ctx.sweep(h[1], isUrlHeader(h[0]));
+    } catch {
+      h[1] = ctx.error();
+    }
+  }
   return out;
+}
+
+/** Headers whose value is a single URL (markers inside go in URL form). */
+export function isUrlHeader(name: string): boolean {
+  const c = classifyHeader(name);
+  return c.kind === 'url' && c.single;
 }

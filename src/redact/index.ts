@@ -43,6 +43,12 @@ export interface Redactor {
   redactHarEntry(entry: Record<string, unknown>): void;
   /** pages[].title and the rest of a HAR page, in place. */
   redactHarPage(page: Record<string, unknown>): void;
+  /**
+   * Learns the secrets of a HAR entry without changing it or counting anything. `faultline sanitize` can
+   * call it on every entry first, so a cookie value echoed in an *earlier* entry (an analytics beacon that
+   * copies cookies into its query) is caught too; a single pass catches echoes in the same or later entries.
+   */
+  primeHarEntry(entry: Record<string, unknown>): void;
   summary(): RedactionSummary;
 }
 
@@ -63,14 +69,22 @@ export function createRedactor(opts: { key: Buffer; keepJwtClaims?: string[] }):
   };
   return {
     redactRecord: (rec) => redactRecordInner(ctx, rec),
-    redactUrl: (url) => safe(() => redactUrlInner(ctx, url, 0)),
-    redactQuery: (q) => safe(() => redactQueryInner(ctx, q, 0)),
+    redactUrl: (url) => safe(() => ctx.sweep(redactUrlInner(ctx, url, 0), true)),
+    redactQuery: (q) => safe(() => ctx.sweep(redactQueryInner(ctx, q, 0), true)),
     redactHeaders: (hs) => redactHeaderList(ctx, hs),
-    redactText: (t) => safe(() => redactTextCapped(ctx, t)),
-    redactBody: (t, mime, o) => safe(() => redactBodyInner(ctx, t, mime, { response: !o?.request })),
-    redactLogLine: (line) => safe(() => redactLogLineInner(ctx, line)),
+    redactText: (t) => safe(() => ctx.sweep(redactTextCapped(ctx, t), false)),
+    redactBody: (t, mime, o) => safe(() => ctx.sweep(redactBodyInner(ctx, t, mime, { response: !o?.request }), false)),
+    redactLogLine: (line) => safe(() => ctx.sweep(redactLogLineInner(ctx, line), false)),
     redactHarEntry: (entry) => {
       if (entry !== null && typeof entry === 'object') redactHarEntryInner(ctx, entry);
+    },
+    primeHarEntry: (entry) => {
+      if (entry === null || typeof entry !== 'object') return;
+      try {
+        redactHarEntryInner(ctx.shadow(), structuredClone(entry));
+      } catch {
+        // Priming is best effort: the real pass still redacts everything its rules see.
+      }
     },
     redactHarPage: (page) => {
       if (page !== null && typeof page === 'object') redactHarPageInner(ctx, page);

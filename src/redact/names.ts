@@ -61,7 +61,11 @@ export function isR_H1(name: string): boolean {
 
 /** Removes case, `_` and `-` so naming styles compare equal. */
 export function squash(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
+  const l = name.toLowerCase();
+  if (l.indexOf('-') < 0 && l.indexOf('_') < 0) return l;
+  let out = '';
+  for (let k = 0; k < l.length; k++) if (l[k] !== '-' && l[k] !== '_') out += l[k];
+  return out;
 }
 
 /** R-Q1, squashed. */
@@ -88,8 +92,20 @@ const WEAK = new Set(['code', 'state', 'key', 'session', 'auth', 'challenge', 't
 export interface ParamClass { rule: 'R-Q1' | 'R-Q2'; weak: boolean }
 
 /** R-Q1 / R-Q2 for a (decoded) parameter, form field, JSON key or assignment name. */
+const paramCache = new Map<string, ParamClass | null>();
+
 export function classifyParam(name: string): ParamClass | null {
   if (name.length === 0 || name.length > 256) return null;
+  const hit = paramCache.get(name);
+  if (hit !== undefined) return hit;
+  const c = classifyParamUncached(name);
+  // Names repeat a lot (every query has `page`, `sort`…); the cache is bounded.
+  if (paramCache.size >= 4096) paramCache.clear();
+  paramCache.set(name, c);
+  return c;
+}
+
+function classifyParamUncached(name: string): ParamClass | null {
   const s = squash(name);
   if (s.length === 0) return null;
   if (R_Q1.has(s)) return { rule: 'R-Q1', weak: WEAK.has(s) };
@@ -103,11 +119,22 @@ export function isAzureKeyName(name: string): boolean {
   return AZURE.has(squash(name));
 }
 
+/**
+ * R-Q1 names that hold a credential (not an identifier such as `client_id`, `appID`, `email`, `usg`):
+ * only these, the R-Q2 heuristics and header names count in the looser `name: value` form of free text,
+ * where `appid: s~my-app` in a user agent is an identifier, not a secret.
+ */
+const STRONG = new Set([
+  'password', 'passwd', 'pwd', 'secret', 'api_key', 'apikey', 'client_secret', 'client_assertion', 'assertion',
+  'private_token', 'privatekey', 'code_verifier', 'otp', 'sig', 'signature', 'sid', 'sessionid', 'jsessionid',
+  'phpsessid', 'SAMLRequest', 'SAMLResponse', 'X-Amz-Credential', 'X-Goog-Credential',
+].map(squash));
+
 /** Names that are secret enough to accept `name: value` (without quotes) in free text. */
 export function isStrongName(name: string): boolean {
   const c = classifyParam(name);
-  if (c && !c.weak && squash(name) !== 'email') return true;
-  return isR_H1(name) || isAzureKeyName(name) || squash(name) === 'privatekey';
+  if (c && (c.rule === 'R-Q2' || STRONG.has(squash(name)))) return true;
+  return isR_H1(name) || isAzureKeyName(name);
 }
 
 /** Keys whose string value is a URL (or an origin-form path) in JSON and HAR objects. */

@@ -5,10 +5,10 @@
 import type { RequestRecord } from '../core/types.js';
 import type { Ctx } from './context.js';
 import { redactBodyInner } from './body.js';
-import { redactHeaderList, redactHeaderValue } from './headers.js';
+import { isUrlHeader, redactHeaderList, redactHeaderValue } from './headers.js';
 import { classifyKeyForSweep } from './json.js';
 import { isMarker, OPEN } from './markers.js';
-import { isUserKey } from './names.js';
+import { isUrlKey, isUserKey } from './names.js';
 import { redactTextCapped, secretMarker } from './text.js';
 import { redactAuthority, redactQueryInner, redactUrlInner } from './url.js';
 
@@ -79,6 +79,23 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
       } catch {
         rec.extra[k] = ctx.error();
       }
+    }
+  }
+  // Echoes of values redacted above (or in earlier records) wherever no rule saw them (learned.ts).
+  for (const hs of [rec.reqHeaders, rec.respHeaders]) {
+    if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
+  }
+  rec.path = field(ctx, rec.path, (s) => ctx.sweep(s, true));
+  rec.query = field(ctx, rec.query, (s) => ctx.sweep(s, true));
+  rec.referer = field(ctx, rec.referer, (s) => ctx.sweep(s, true));
+  rec.body = field(ctx, rec.body, (s) => ctx.sweep(s, false));
+  rec.errorText = field(ctx, rec.errorText, (s) => ctx.sweep(s, false));
+  rec.userAgent = field(ctx, rec.userAgent, (s) => ctx.sweep(s, false));
+  rec.upstreamAddr = field(ctx, rec.upstreamAddr, (s) => ctx.sweep(s, false));
+  if (rec.extra) {
+    for (const k of Object.keys(rec.extra)) {
+      const v = rec.extra[k];
+      if (typeof v === 'string') rec.extra[k] = field(ctx, v, (s) => ctx.sweep(s, isUrlKey(k)));
     }
   }
 }

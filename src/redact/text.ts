@@ -118,6 +118,9 @@ const KEEP_AUTH_PARAMS = new Set([
   'error_description', 'error_uri', 'scope', 'oauth_signature_method', 'oauth_version', 'oauth_timestamp', 'ts',
 ]);
 
+/** Characters that may follow a name in an assignment or an XML start tag: " ' \ % ] space tab = : > */
+const ASSIGN_NEXT = new Set([34, 39, 92, 37, 93, 32, 9, 61, 58, 62]);
+
 function word(ctx: Ctx, s: string, i: number, end: number, mode: ScanMode): WordResult | null {
   const c0 = s.charCodeAt(i);
   if (c0 === 45 /* - */) {
@@ -130,22 +133,26 @@ function word(ctx: Ctx, s: string, i: number, end: number, mode: ScanMode): Word
   }
   if (isKnownCredential(s, i, end)) return { reps: [[i, end, ctx.marker('R-P3', s.slice(i, end), mode.url)]], next: end };
   const len = end - i;
-  if (len <= 5 && mode.depth < MAX_NESTING && s.startsWith('://', end) && URL_SCHEMES.has(s.slice(i, end).toLowerCase())) {
+  // Everything below depends on the character after the word: test it before slicing anything.
+  const after = s.charCodeAt(end);
+  if (after === 58 /* : */ && len <= 5 && mode.depth < MAX_NESTING && s.startsWith('://', end) && URL_SCHEMES.has(s.slice(i, end).toLowerCase())) {
     return urlInText(ctx, s, i, end + 3, mode);
   }
-  if (len <= 8 && mode.depth < MAX_NESTING && s.charCodeAt(end) === 32 && METHODS.has(s.slice(i, end))) {
+  if (after === 32 && len <= 8 && mode.depth < MAX_NESTING && METHODS.has(s.slice(i, end))) {
     const t = s.charCodeAt(end + 1);
     if (t === 47 /* / */ || t === 104 || t === 72 /* h H */) return requestTarget(ctx, s, end + 1, mode);
   }
-  if (len <= 20 && SCHEMES.has(s.slice(i, end).toLowerCase())) {
+  if ((after === 32 || after === 37 || (after === 43 && mode.url)) && len <= 20 && SCHEMES.has(s.slice(i, end).toLowerCase())) {
     const r = authScheme(ctx, s, end, mode);
     if (r) return r;
   }
-  if (len <= 64) {
+  if (len <= 64 && ASSIGN_NEXT.has(after)) {
     const r = assignment(ctx, s, i, end, mode);
     if (r) return r;
-    const x = xmlElement(ctx, s, i, end, mode);
-    if (x) return x;
+    if (after === 62 || after === 32) {
+      const x = xmlElement(ctx, s, i, end, mode);
+      if (x) return x;
+    }
   }
   return null;
 }

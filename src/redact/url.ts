@@ -18,8 +18,9 @@ export function safeDecode(s: string): string {
   }
 }
 
+const URL_MODES: ScanMode[] = [0, 1, 2, 3, 4, 5].map((depth) => ({ url: true, depth }));
 function urlMode(depth: number): ScanMode {
-  return { url: true, depth };
+  return URL_MODES[Math.min(depth, URL_MODES.length - 1)]!;
 }
 
 /**

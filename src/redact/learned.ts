@@ -1,0 +1,127 @@
+/**
+ * Echo sweep: a secret redacted in one place (a cookie value, an Authorization credential, a secret query
+ * parameter) is often repeated verbatim where no rule can see it, e.g. Google Analytics' `utmcc=__utma%3D…`
+ * beacon parameter copies the site's cookies (found in the corpus, browsertime HAR). Every value a rule
+ * redacted is remembered (bounded), and final strings are swept for it with a rolling hash over an
+ * 8-character window: one pass, candidates verified with startsWith, linear in the text.
+ */
+import type { Ctx } from './context.js';
+import { markerText } from './context.js';
+import { markerEndAt } from './markers.js';
+
+/** Rules whose values are credentials or identifiers worth chasing (not whole bodies or truncated tails). */
+const LEARN_RULES = new Set(['R-H1', 'R-H2', 'R-C1', 'R-Q1', 'R-Q2', 'R-U1', 'R-B1', 'R-P2', 'R-P3', 'R-P4', 'R-L1']);
+const WINDOW = 8;
+const MAX_VALUE = 256;
+const MAX_VALUES = 4096;
+const MAX_BUCKET = 8;
+const B = 31;
+/** B^(WINDOW-1) mod 2^32 */
+const B_TOP = (() => {
+  let x = 1;
+  for (let k = 0; k < WINDOW - 1; k++) x = Math.imul(x, B);
+  return x;
+})();
+
+function windowHash(s: string, i: number): number {
+  let h = 0;
+  for (let k = 0; k < WINDOW; k++) h = (Math.imul(h, B) + s.charCodeAt(i + k)) | 0;
+  return h;
+}
+
+interface Learned { value: string; rule: string; hash: string }
+
+export class LearnedSecrets {
+  private readonly buckets = new Map<number, Learned[]>();
+  private readonly seen = new Set<string>();
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /**
+   * Remembers a redacted value when it is distinctive enough to chase (see `isDistinctive`), so that
+   * `undefined`, `password` or a bare timestamp is never chased through every body.
+   */
+  learn(rule: string, value: string): void {
+    if (!LEARN_RULES.has(rule) || value.length > MAX_VALUE || !isDistinctive(value)) return;
+    if (this.seen.size >= MAX_VALUES || this.seen.has(value)) return;
+    // Indexed by the last 8 characters: prefixes are often shared (timestamps, `GA1.2.`), suffixes rarely.
+    const h = windowHash(value, value.length - WINDOW);
+    let b = this.buckets.get(h);
+    if (!b) this.buckets.set(h, (b = []));
+    if (b.length >= MAX_BUCKET) return;
+    this.seen.add(value);
+    b.push({ value, rule, hash: '' });
+    // Longest first, so a value that extends another wins.
+    b.sort((x, y) => y.value.length - x.value.length);
+  }
+
+  /** Replaces every remembered value in `s` by its marker (same rule, same hash as where it was found). */
+  sweep(ctx: Ctx, s: string, url: boolean): string {
+    if (this.seen.size === 0 || s.length < WINDOW) return s;
+    let out: string[] | null = null;
+    /** Everything before `last` is already emitted. */
+    let last = 0;
+    /** No match may start before `floor` (the end of the last match or marker). */
+    let floor = 0;
+    let i = 0;
+    let h = windowHash(s, 0);
+    const n = s.length;
+    while (i + WINDOW <= n) {
+      let jump = 0;
+      if (s.charCodeAt(i) === 91 /* [ */) {
+        const e = markerEndAt(s, i);
+        if (e > 0) {
+          jump = e - i;
+          floor = e;
+        }
+      }
+      if (jump === 0) {
+        const b = this.buckets.get(h);
+        if (b) {
+          // The window [i, i+8) is the candidate's last 8 characters.
+          for (const e of b) {
+            const start = i + WINDOW - e.value.length;
+            if (start < floor || !s.startsWith(e.value, start)) continue;
+            if (!e.hash) e.hash = ctx.hash(e.value);
+            ctx.count(e.rule);
+            (out ??= []).push(s.slice(last, start), markerText(e.rule, e.hash, url));
+            last = i + WINDOW;
+            floor = last;
+            jump = WINDOW;
+            break;
+          }
+        }
+      }
+      if (jump > 0) {
+        i += jump;
+        if (i + WINDOW <= n) h = windowHash(s, i);
+        continue;
+      }
+      // Roll the window one character.
+      if (i + WINDOW < n) h = (Math.imul(h - Math.imul(s.charCodeAt(i), B_TOP), B) + s.charCodeAt(i + WINDOW)) | 0;
+      i++;
+    }
+    if (!out) return s;
+    out.push(s.slice(last));
+    return out.join('');
+  }
+}
+
+/**
+ * Worth chasing: 8+ characters with a letter and a digit, or 16+ characters. Cookie values such as
+ * `/rum.gif`, `en-US` or a bare millisecond timestamp are not secrets and would only cause noise.
+ */
+export function isDistinctive(v: string): boolean {
+  if (v.length < WINDOW) return false;
+  if (v.length >= 16) return true;
+  let letter = false;
+  let digit = false;
+  for (let k = 0; k < v.length; k++) {
+    const c = v.charCodeAt(k);
+    if (c >= 48 && c <= 57) digit = true;
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letter = true;
+  }
+  return letter && digit;
+}
