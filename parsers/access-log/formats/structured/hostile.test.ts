@@ -34,6 +34,17 @@ function isValidResult(r: unknown): boolean {
 
 const MB = 1 << 20;
 
+/**
+ * Per-line time budget. Typical cost is 0.1–60 ms for a 1 MB line; the budget is loose because CI
+ * shares cores, and still catches what matters: a quadratic or backtracking path on 1 MB takes minutes.
+ */
+const BUDGET_MS = 1000;
+
+/** A flat copy (as the line reader produces), not a rope of concatenations. */
+function flat(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 /** Deterministic pseudo-random bytes (xorshift), decoded as latin1 so every byte value appears. */
 function junk(n: number, seed: number): string {
   let x = seed | 0 || 1;
@@ -53,7 +64,7 @@ describe('hostile input', () => {
     for (const f of jsonIds) {
       const { res, ms } = timed(f.create(), deep);
       expect(res).toEqual({ ok: false, reason: REASON_TOO_DEEP });
-      expect(ms).toBeLessThan(100);
+      expect(ms).toBeLessThan(BUDGET_MS);
     }
   });
 
@@ -67,23 +78,24 @@ describe('hostile input', () => {
   });
 
   it('a 1 MB line is rejected quickly by every format (no JSON, no separators, all separators)', () => {
-    const lines = ['a'.repeat(MB), ' '.repeat(MB - 1) + 'x', 'x '.repeat(MB / 2), '\t'.repeat(MB), '{' + '"a":1,'.repeat(MB / 6) + '"b":2}', '"'.repeat(MB)];
+    const lines = ['a'.repeat(MB), ' '.repeat(MB - 1) + 'x', 'x '.repeat(MB / 2), '\t'.repeat(MB), '{' + '"a":1,'.repeat(MB / 6) + '"b":2}', '"'.repeat(MB), '"' + '""'.repeat(MB / 2) + '" x']
+      .map(flat);
     for (const f of structuredFormats) {
       const parse = primed(f);
       for (const line of lines) {
         const { res, ms } = timed(parse, line);
         expect(isValidResult(res)).toBe(true);
         if ('ok' in res) expect(res.ok, `${f.id} accepted a 1 MB junk line`).toBe(false);
-        expect(ms, `${f.id} took ${ms} ms on a 1 MB line`).toBeLessThan(250);
+        expect(ms, `${f.id} took ${ms} ms on a 1 MB line`).toBeLessThan(BUDGET_MS);
       }
     }
   });
 
   it('a 1 MB valid JSON object with a huge string is parsed once, not rescanned per field', () => {
-    const line = '{"status":404,"path":"/' + 'x'.repeat(MB) + '"}';
+    const line = flat('{"status":404,"path":"/' + 'x'.repeat(MB) + '"}');
     const { res, ms } = timed(structuredFormats.find((f) => f.id === 'json')!.create(), line);
     expect(res).toMatchObject({ ok: true, record: { status: 404 } });
-    expect(ms).toBeLessThan(250);
+    expect(ms).toBeLessThan(BUDGET_MS);
   });
 
   it('binary junk is rejected with a reason by every format', () => {
