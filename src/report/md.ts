@@ -20,8 +20,9 @@ export class MdWriter {
     return r.text;
   }
 
-  /** Untrusted inline text (prose, list items, headings). */
+  /** Untrusted inline text (prose, list items, headings); an empty value shows as "–". */
   text(s: string, max?: number): string {
+    if (s === '') return '–';
     return mdText(this.mask(s), max === undefined ? {} : { max });
   }
 
@@ -42,17 +43,17 @@ export class MdWriter {
 
   /** A heading; `title` must already be escaped (or be our own constant text). */
   heading(level: number, title: string): void {
-    this.block(`${'#'.repeat(level)} ${title}`);
+    this.block(`${'#'.repeat(level)} ${title}`.trimEnd());
   }
 
   /** A paragraph of already-escaped text. */
   para(escaped: string): void {
-    this.block(escaped);
+    this.block(escaped.trimEnd());
   }
 
   /** A bullet list of already-escaped items. */
   list(items: readonly string[], task = false): void {
-    if (items.length) this.block(items.map((i) => (task ? `- [ ] ${i}` : `- ${i}`)).join('\n'));
+    if (items.length) this.block(items.map((i) => (task ? `- [ ] ${i}` : `- ${i}`).trimEnd()).join('\n'));
   }
 
   /** Raw markdown we generated ourselves (mermaid fences). */

@@ -2,6 +2,7 @@
 // through a real GFM renderer (micromark + GFM, raw HTML allowed), M1–M9, the markdownlint subset,
 // credential masking and determinism. The pipeline-built reports are covered by test/report*.test.ts.
 import { describe, expect, it } from 'vitest';
+import { test, fc } from '@fast-check/vitest';
 import { renderMarkdown } from './render.js';
 import type { ReportModel } from './model.js';
 import { HOSTILE, SECRETS, hostileModel } from '../../test/report-fixture.js';
@@ -196,4 +197,48 @@ describe('edge cases', () => {
     expect(rest.rows.map((r) => r[5])).toEqual(['Incident number 20', 'Incident number 21', 'Incident number 22', 'Incident number 23', 'Incident number 24']);
     expect(lintMarkdown(md)).toEqual([]);
   });
+});
+
+describe('property: no input string can add structure (M9 at report level)', () => {
+  const unit = fc.constantFrom(
+    'a', 'Z', '0', ' ', '  ', '\n', '\r', '\t', '`', '```', '|', '<', '>', '[', ']', '(', ')', '!', '#', '*', '_', '\\', '&', '@', ':', '/',
+    '-', '+', '.', '=', '"', "'", '~', '^', '{', '}', '\u001b', '\u0007', '\u009b', '\u202e', '\u200b', '\u2028', 'é', '😀', '&#x3C;',
+    '<script>', '</td>', '<img src=x>', '[x](http://e)', '![i](http://e/i.png)', 'http://e.com', 'a@b.co', '\n# H', '\n| a | b |', '\n- item', '\n---\n',
+  );
+  const hostile = fc.array(unit, { maxLength: 30 }).map((a) => a.join(''));
+
+  test.prop([fc.record({ title: hostile, path: hostile, ua: hostile, msg: hostile, ev: hostile, body: hostile, err: hostile, src: hostile, warn: hostile, excerpt: hostile })], { seed: 424242, numRuns: 60 })(
+    'tables keep their columns, headings stay ours, no HTML or link appears, lint stays clean',
+    (h) => {
+      const m = hostileModel();
+      const inc = m.sections[0]!.incident;
+      inc.title = h.title;
+      inc.routeCounts[1]!.route = h.path;
+      inc.clients[0]!.userAgent = h.ua;
+      inc.messages[0]!.template = h.msg;
+      inc.evidence[0]!.values = [h.ev];
+      inc.advice.fix = [h.msg];
+      const s = m.sections[0]!.samples[0]!;
+      s.body = h.body;
+      s.errorText = h.err;
+      s.path = h.path;
+      s.userAgent = h.ua;
+      m.overview.sources[0]!.path = h.src;
+      m.overview.sources[0]!.skipSamples[0]!.excerpt = h.excerpt;
+      m.overview.warnings[0]!.title = h.warn;
+      m.unknownSamples[0]!.errorText = h.err;
+      const md = render(m);
+      expect(lintMarkdown(md)).toEqual([]);
+      const html = renderGfm(md);
+      expect(html).not.toMatch(FORBIDDEN_TAGS);
+      for (const t of tablesOf(html)) for (const r of t.rows) expect(r.length).toBe(t.headers.length);
+      const heads = headingsOf(html);
+      expect(heads.filter(([l]) => l <= 2).length).toBe(8);
+      expect(heads.filter(([l]) => l === 3).length).toBe(6);
+      expect(heads.filter(([l]) => l > 3)).toEqual([]);
+      const inputs = html.match(/<input[^>]*>/g) ?? [];
+      expect(inputs.length).toBe((md.match(/^- \[ \] /gm) ?? []).length);
+      expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e\u2028]/);
+    },
+  );
 });
