@@ -281,6 +281,58 @@ describe('sanitize: corpus HARs with credentials', () => {
   });
 });
 
+describe('sanitize: streaming', () => {
+  it('writes the first entries before the input has been read to the end (entry by entry, never the whole file)', async () => {
+    // synthetic: 3,000 entries of ~6 KiB, produced lazily one entry per chunk
+    const total = 3000;
+    let produced = 0;
+    async function* gen(): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"log":{"version":"1.2","creator":{"name":"synthetic","version":"1"},"entries":[');
+      for (let i = 0; i < total; i++) {
+        const e = {
+          startedDateTime: new Date(Date.UTC(2024, 0, 1) + i).toISOString(), time: 1,
+          request: { method: 'GET', url: `https://a.example/i/${i}?token=tok${i}secretvalue`, httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Cookie', value: `sid=sess${i}abcdefgh` }], queryString: [], headersSize: -1, bodySize: -1 },
+          response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [], content: { size: 6000, mimeType: 'text/plain', text: 'x'.repeat(6000) }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          cache: {}, timings: { send: 0, wait: 1, receive: 0 },
+        };
+        produced++;
+        yield Buffer.from((i ? ',' : '') + JSON.stringify(e));
+      }
+      yield Buffer.from(']}}');
+    }
+    let entriesSeenAt = -1;
+    let bytes = 0;
+    let leaked = false;
+    const r = await sanitizeHar(
+      gen(),
+      {
+        write: async (s) => {
+          if (entriesSeenAt < 0 && s.includes('"startedDateTime"')) entriesSeenAt = produced;
+          if (s.includes('secretvalue') || s.includes('abcdefgh')) leaked = true;
+          bytes += s.length;
+        },
+      },
+      { redactor: createRedactor({ key: Buffer.alloc(32, 9) }) },
+    );
+    expect(r.entriesOut).toBe(total);
+    expect(entriesSeenAt).toBeGreaterThan(0);
+    expect(entriesSeenAt).toBeLessThan(10);
+    expect(leaked).toBe(false);
+    expect(bytes).toBeGreaterThan(total * 6000);
+  });
+
+  it('a failed run leaves an existing output file untouched (atomic replace)', async () => {
+    const out = fresh('keep.har');
+    writeFileSync(out, 'OLD CONTENT');
+    await expect(sanitizeFile(corpus('har/mitmproxy__brokenfile.har'), out)).rejects.toBeInstanceOf(UserError);
+    expect(readFileSync(out, 'utf8')).toBe('OLD CONTENT');
+    expect(readdirSync(join(out, '..'))).toEqual(['keep.har']);
+    await sanitizeFile(corpus('har/mitmproxy__with-bom.har'), out);
+    expect(checkHar(JSON.parse(readFileSync(out, 'utf8')))).toEqual([]);
+    expect(readdirSync(join(out, '..'))).toEqual(['keep.har']);
+  });
+});
+
 describe('sanitize: errors leave nothing behind', () => {
   it('not a HAR (mitmproxy__brokenfile.har): UserError with the byte offset, no output, no temp file', async () => {
     const out = fresh('x.har');
