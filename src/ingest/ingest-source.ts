@@ -124,7 +124,10 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
   try {
     if (isHar) {
       sink.setFormat('har');
-      await ingestHar(readBytes(input, limits), sink, row.nextUnit);
+      const creator = await ingestHar(readBytes(input, limits), sink, row.nextUnit);
+      await sink.flush();
+      // The rules engine lowers confidence in auth conclusions for exporters that strip credentials.
+      if (creator) store.sources.setHarCreator(sourceId, creator);
       if (sink.sawTruncation) {
         status = 'partial';
         error = `${path}: HAR ends early (truncated); every complete entry was kept`;
@@ -141,6 +144,8 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
       error = `${path}: ${err.message}; lines before it were kept`;
     } else if (err instanceof UserError) {
       await sink.flush();
+      // Parsers know bytes and lines, not file names: every message names the file here.
+      if (!err.message.startsWith(path)) err.message = `${path}: ${err.message}`;
       const fresh = store.sources.byId(sourceId)!;
       if (fresh.records === 0 && fresh.skipped === 0) {
         store.sources.finish(sourceId, 'rejected', err.message, {});
@@ -159,7 +164,8 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
   return outcomeOf(store, store.sources.byId(sourceId)!, path, status);
 }
 
-async function ingestHar(bytes: AsyncIterable<Buffer>, sink: SourceSink, startEntry: number): Promise<void> {
+/** Returns the HAR's creator name (known only at the end when `creator` follows the entries). */
+async function ingestHar(bytes: AsyncIterable<Buffer>, sink: SourceSink, startEntry: number): Promise<string | null> {
   let creator: string | null = null;
   for await (const ev of parseHar(bytes, { startEntry })) {
     if (ev.kind === 'meta') {
@@ -176,4 +182,5 @@ async function ingestHar(bytes: AsyncIterable<Buffer>, sink: SourceSink, startEn
       await sink.add({ kind: 'skip', unit: ev.unit, reason: ev.reason, excerpt: ev.excerpt }, ev.unit + 1, 0);
     }
   }
+  return creator;
 }

@@ -75,6 +75,14 @@ export class Sources {
     this.db.prepare('UPDATE sources SET format = ?, updated_at = ? WHERE id = ?').run(format, Date.now(), id);
   }
 
+  /** Stamps the HAR creator on every stored entry of a source that lacks it (creator may follow the entries). */
+  setHarCreator(id: number, creator: string): void {
+    this.db
+      .prepare(`UPDATE request_detail SET extra = json_set(IFNULL(extra, '{}'), '$.harCreator', ?)
+                WHERE id >= ? AND id < ? AND (extra IS NULL OR json_extract(extra, '$.harCreator') IS NULL)`)
+      .run(creator, id * 2 ** 40, (id + 1) * 2 ** 40);
+  }
+
   /** Forget a source row and everything stored under it (used to retry a rejected file from scratch). */
   remove(id: number): void {
     this.db.transaction(() => {
