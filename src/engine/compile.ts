@@ -3,7 +3,7 @@
  * `node.test(facts)`; `explain` walks the same tree to say which conditions held. Within an AND
  * the status test always runs first (cheapest and most selective).
  */
-import type { Facts } from './facts.js';
+import type { Facts, LowerField } from './facts.js';
 import { parseStatusEntry } from './rule-schema.js';
 import type { HeaderTest, JsonTest, MatchSpec, NumTest, StatusEntry, StrTest } from './types.js';
 import { headerParam } from './header-params.js';
@@ -18,7 +18,8 @@ export interface CondNode {
 }
 
 const REGEX_INPUT_CAP = 2048;
-type StrPred = (v: string | null) => boolean;
+/** A string predicate: the raw value (regexes) and its lower-case form (everything else). */
+type StrPred = (v: string | null, lower: string | null) => boolean;
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '(none)';
@@ -26,11 +27,21 @@ function show(v: unknown): string {
   return s.length > 120 ? s.slice(0, 117) + '…' : s;
 }
 
+/**
+ * One regular expression for a list of lower-case literals: an alternation of escaped fixed
+ * strings cannot backtrack badly (linear in the input for a given list) and is ~20x faster than
+ * a loop of includes() over long lists such as the scanner-probe paths.
+ */
+export function literalAlternation(list: string[], before: string, after: string): RegExp {
+  const body = list.map((s) => s.toLowerCase().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  return new RegExp(`${before}(?:${body})${after}`);
+}
+
 /** A string test as a predicate on a possibly-null value (null only satisfies present:false). */
 export function compileStr(t: StrTest): { pred: StrPred; label: string } {
   if (typeof t === 'string') {
     const want = t.toLowerCase();
-    return { pred: (v) => v !== null && v.toLowerCase() === want, label: `= ${JSON.stringify(t)}` };
+    return { pred: (_v, l) => l === want, label: `= ${JSON.stringify(t)}` };
   }
   const preds: StrPred[] = [];
   const labels: string[] = [];
@@ -41,27 +52,27 @@ export function compileStr(t: StrTest): { pred: StrPred; label: string } {
   }
   if (t.equals !== undefined) {
     const w = t.equals.toLowerCase();
-    preds.push((v) => v !== null && v.toLowerCase() === w);
+    preds.push((_v, l) => l === w);
     labels.push(`= ${JSON.stringify(t.equals)}`);
   }
   if (t.in) {
     const set = new Set(t.in.map((s) => s.toLowerCase()));
-    preds.push((v) => v !== null && set.has(v.toLowerCase()));
+    preds.push((_v, l) => l !== null && set.has(l));
     labels.push(`in ${JSON.stringify(t.in)}`);
   }
   if (t.contains) {
-    const list = t.contains.map((s) => s.toLowerCase());
-    preds.push((v) => { if (v === null) return false; const l = v.toLowerCase(); return list.some((s) => l.includes(s)); });
+    const re = literalAlternation(t.contains, '', '');
+    preds.push((_v, l) => l !== null && re.test(l));
     labels.push(`contains any of ${JSON.stringify(t.contains)}`);
   }
   if (t.prefix) {
-    const list = t.prefix.map((s) => s.toLowerCase());
-    preds.push((v) => { if (v === null) return false; const l = v.toLowerCase(); return list.some((s) => l.startsWith(s)); });
+    const re = literalAlternation(t.prefix, '^', '');
+    preds.push((_v, l) => l !== null && re.test(l));
     labels.push(`starts with any of ${JSON.stringify(t.prefix)}`);
   }
   if (t.suffix) {
-    const list = t.suffix.map((s) => s.toLowerCase());
-    preds.push((v) => { if (v === null) return false; const l = v.toLowerCase(); return list.some((s) => l.endsWith(s)); });
+    const re = literalAlternation(t.suffix, '', '$');
+    preds.push((_v, l) => l !== null && re.test(l));
     labels.push(`ends with any of ${JSON.stringify(t.suffix)}`);
   }
   if (t.matches !== undefined) {
@@ -69,8 +80,13 @@ export function compileStr(t: StrTest): { pred: StrPred; label: string } {
     preds.push((v) => v !== null && re.test(v.length > REGEX_INPUT_CAP ? v.slice(0, REGEX_INPUT_CAP) : v));
     labels.push(`matches /${t.matches}/i`);
   }
-  const pred: StrPred = preds.length === 1 ? preds[0]! : (v) => preds.every((p) => p(v));
+  const pred: StrPred = preds.length === 1 ? preds[0]! : (v, l) => preds.every((p) => p(v, l));
   return { pred, label: labels.join(' and ') };
+}
+
+/** Applies a compiled string predicate to a raw value, lower-casing it once. */
+export function testStr(pred: StrPred, v: string | null): boolean {
+  return pred(v, v === null ? null : v.toLowerCase());
 }
 
 function compileNum(t: NumTest): { pred: (n: number | null) => boolean; label: string } {
@@ -166,7 +182,7 @@ function compileHeader(h: HeaderTest, side: 'req' | 'resp'): CondNode {
   const { name: _n, number, param, ...rest } = h;
   const tests: Array<(v: string | null) => boolean> = [];
   const labels: string[] = [];
-  if (Object.keys(rest).length > 0) { const s = compileStr(rest); tests.push(s.pred); labels.push(s.label); }
+  if (Object.keys(rest).length > 0) { const s = compileStr(rest); tests.push((v) => testStr(s.pred, v)); labels.push(s.label); }
   if (number) {
     const n = compileNum(number);
     tests.push((v) => v !== null && n.pred(Number(v.trim())));
@@ -175,7 +191,7 @@ function compileHeader(h: HeaderTest, side: 'req' | 'resp'): CondNode {
   if (param) {
     const { name: pn, ...pt } = param;
     const s = compileStr(pt);
-    tests.push((v) => v !== null && s.pred(headerParam(v, pn)));
+    tests.push((v) => v !== null && testStr(s.pred, headerParam(v, pn)));
     labels.push(`param ${pn} ${s.label}`);
   }
   const where = side === 'req' ? 'request header' : 'response header';
@@ -184,7 +200,13 @@ function compileHeader(h: HeaderTest, side: 'req' | 'resp'): CondNode {
 
 function strLeaf(label: string, t: StrTest, get: (f: Facts) => string | null): CondNode {
   const s = compileStr(t);
-  return leaf(`${label} ${s.label}`, (f) => s.pred(get(f)), (f) => show(get(f)));
+  return leaf(`${label} ${s.label}`, (f) => testStr(s.pred, get(f)), (f) => show(get(f)));
+}
+
+/** A string test on a record field whose lower-case form Facts caches (shared by every rule). */
+function fieldLeaf(label: string, t: StrTest, field: LowerField): CondNode {
+  const s = compileStr(t);
+  return leaf(`${label} ${s.label}`, (f) => s.pred(f.r[field], f.lower(field)), (f) => show(f.r[field]));
 }
 
 function boolLeaf(label: string, want: boolean, get: (f: Facts) => boolean): CondNode {
@@ -205,19 +227,19 @@ export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold'): CondNo
     const set = compileStatusSet(m.status);
     kids.push(leaf(`status in ${JSON.stringify(m.status)}`, (f) => statusIn(set, f.status), (f) => String(f.status)));
   }
-  if (m.method !== undefined) kids.push(strLeaf('method', m.method, (f) => f.r.method));
+  if (m.method !== undefined) kids.push(fieldLeaf('method', m.method, 'method'));
   if (m.methodKnown !== undefined) kids.push(boolLeaf('method is a standard HTTP method', m.methodKnown, (f) => f.methodKnown));
-  if (m.scheme !== undefined) kids.push(strLeaf('scheme', m.scheme, (f) => f.r.scheme));
+  if (m.scheme !== undefined) kids.push(fieldLeaf('scheme', m.scheme, 'scheme'));
   if (m.sourceKind !== undefined) { const k = m.sourceKind; kids.push(leaf(`source kind = ${k}`, (f) => f.r.sourceKind === k, (f) => show(f.r.sourceKind))); }
   if (m.format !== undefined) kids.push(strLeaf('format', m.format, (f) => f.r.format ?? null));
-  if (m.host !== undefined) kids.push(strLeaf('host', m.host, (f) => f.r.host));
+  if (m.host !== undefined) kids.push(fieldLeaf('host', m.host, 'host'));
   if (m.hostKind) { const ks = m.hostKind; kids.push(leaf(`host kind any of ${JSON.stringify(ks)}`, (f) => ks.some((k) => f.hostKind.has(k)), (f) => [...f.hostKind].join(',') || '(none)')); }
-  if (m.path !== undefined) kids.push(strLeaf('path', m.path, (f) => f.r.path));
+  if (m.path !== undefined) kids.push(fieldLeaf('path', m.path, 'path'));
   if (m.extension) { const set = new Set(m.extension.map((e) => e.toLowerCase())); kids.push(leaf(`extension in ${JSON.stringify(m.extension)}`, (f) => { const e = f.extension; return e !== null && set.has(e); }, (f) => show(f.extension))); }
-  if (m.query !== undefined) kids.push(strLeaf('query', m.query, (f) => f.r.query));
-  if (m.userAgent !== undefined) kids.push(strLeaf('user agent', m.userAgent, (f) => f.r.userAgent));
-  if (m.errorText !== undefined) kids.push(strLeaf('error text', m.errorText, (f) => f.r.errorText));
-  if (m.upstreamStatus !== undefined) kids.push(strLeaf('upstream status', m.upstreamStatus, (f) => f.r.upstreamStatus));
+  if (m.query !== undefined) kids.push(fieldLeaf('query', m.query, 'query'));
+  if (m.userAgent !== undefined) kids.push(fieldLeaf('user agent', m.userAgent, 'userAgent'));
+  if (m.errorText !== undefined) kids.push(fieldLeaf('error text', m.errorText, 'errorText'));
+  if (m.upstreamStatus !== undefined) kids.push(fieldLeaf('upstream status', m.upstreamStatus, 'upstreamStatus'));
   if (m.upstreamAttempts) { const n = compileNum(m.upstreamAttempts); kids.push(leaf(`upstream attempts ${n.label}`, (f) => n.pred(f.upstreamAttempts), (f) => String(f.upstreamAttempts))); }
   if (m.durationMs) { const n = compileNum(m.durationMs); kids.push(leaf(`duration ms ${n.label}`, (f) => n.pred(f.r.durationMs), (f) => show(f.r.durationMs))); }
   if (m.slow !== undefined) { const w = m.slow; kids.push(leaf(`duration >= ${slowLabel} is ${w}`, (f) => (f.r.durationMs !== null && f.r.durationMs >= f.env.slowMs) === w, (f) => show(f.r.durationMs))); }
@@ -228,8 +250,8 @@ export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold'): CondNo
     if (b.present !== undefined) kids.push(boolLeaf('body present', b.present, (f) => f.r.body !== null && f.r.body !== ''));
     if (b.mime !== undefined) kids.push(strLeaf('response MIME', b.mime, (f) => f.r.respMime ?? f.respHeader('content-type')));
     for (const j of b.json ?? []) kids.push(compileJson(j));
-    if (b.contains) { const s = compileStr({ contains: b.contains }); kids.push(leaf(`body ${s.label}`, (f) => s.pred(f.bodyLower), (f) => show(f.r.body))); }
-    if (b.matches) { const s = compileStr({ matches: b.matches }); kids.push(leaf(`body ${s.label}`, (f) => s.pred(f.r.body), (f) => show(f.r.body))); }
+    if (b.contains) { const s = compileStr({ contains: b.contains }); kids.push(leaf(`body ${s.label}`, (f) => s.pred(f.r.body, f.bodyLower), (f) => show(f.r.body))); }
+    if (b.matches) { const s = compileStr({ matches: b.matches }); kids.push(leaf(`body ${s.label}`, (f) => s.pred(f.r.body, null), (f) => show(f.r.body))); }
   }
   for (const [k, t] of Object.entries(m.extra ?? {})) {
     if (t !== null && typeof t === 'object') kids.push(strLeaf(`extra.${k}`, t, (f) => { const v = f.r.extra?.[k]; return v === undefined || v === null ? null : String(v); }));

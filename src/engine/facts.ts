@@ -49,7 +49,11 @@ function queryParamNames(q: string): string[] {
   return out;
 }
 
+/** Record fields whose lower-case form is cached for string tests. */
+export type LowerField = 'method' | 'scheme' | 'host' | 'path' | 'query' | 'userAgent' | 'errorText' | 'upstreamStatus';
+
 export class Facts {
+  private readonly _lower: Partial<Record<LowerField, string | null>> = {};
   private _req: Map<string, string> | undefined;
   private _resp: Map<string, string> | undefined;
   private _json: unknown = undefined;
@@ -62,6 +66,17 @@ export class Facts {
 
   constructor(readonly r: EngineRecord, readonly env: FactsEnv) {}
 
+  /** The field lower-cased, computed once per record however many rules test it. */
+  lower(field: LowerField): string | null {
+    let v = this._lower[field];
+    if (v === undefined) {
+      const raw = this.r[field];
+      v = raw === null ? null : raw.toLowerCase();
+      this._lower[field] = v;
+    }
+    return v;
+  }
+
   get status(): number | null {
     return this.r.status;
   }
@@ -72,13 +87,20 @@ export class Facts {
     return m;
   }
 
+  /** `name` is lower-case. Short header lists are scanned (no allocation); long ones get a Map once. */
   reqHeader(name: string): string | null {
-    this._req ??= Facts.headerMap(this.r.reqHeaders);
+    const h = this.r.reqHeaders;
+    if (h === null) return null;
+    if (h.length <= SCAN_HEADERS) return scan(h, name);
+    this._req ??= Facts.headerMap(h);
     return this._req.get(name) ?? null;
   }
 
   respHeader(name: string): string | null {
-    this._resp ??= Facts.headerMap(this.r.respHeaders);
+    const h = this.r.respHeaders;
+    if (h === null) return null;
+    if (h.length <= SCAN_HEADERS) return scan(h, name);
+    this._resp ??= Facts.headerMap(h);
     return this._resp.get(name) ?? null;
   }
 
@@ -185,6 +207,16 @@ export class Facts {
     if (this._route === undefined) this._route = this.env.route(this);
     return this._route;
   }
+}
+
+const SCAN_HEADERS = 8;
+
+function scan(h: NonNullable<RequestRecord['reqHeaders']>, name: string): string | null {
+  for (let i = 0; i < h.length; i++) {
+    const n = h[i]![0];
+    if (n.length === name.length && n.toLowerCase() === name) return h[i]![1];
+  }
+  return null;
 }
 
 /** URL anomalies in a raw path (as sent, percent-encoding kept). */

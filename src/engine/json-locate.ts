@@ -1,7 +1,7 @@
 /**
  * A small JSON parser that remembers where every value starts, so rule problems can be
- * reported as "file:line:column" (JSON.parse keeps no positions). Iterative on purpose:
- * a deeply nested file cannot overflow the stack.
+ * reported as "file:line:column" (JSON.parse keeps no positions). Iterative, with a depth cap:
+ * a deeply nested file is an error, never a stack overflow.
  */
 
 export interface Position {
@@ -25,6 +25,9 @@ export class JsonSyntaxError extends Error {
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
+
+/** Rule files need a handful of levels; deeper input is refused (pointer paths would grow quadratically). */
+const MAX_DEPTH = 64;
 
 type Frame =
   | { kind: 'object'; value: Record<string, unknown>; path: string; key: string | null; state: 'key' | 'colon' | 'value' | 'comma' }
@@ -108,6 +111,7 @@ export function parseLocated(text: string): LocatedJson {
     skipWs();
     positions.set(path, pos());
     const c = text[i];
+    if ((c === '{' || c === '[') && stack.length >= MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH} levels`);
     if (c === '{') { i++; stack.push({ kind: 'object', value: {}, path, key: null, state: 'key' }); return; }
     if (c === '[') { i++; stack.push({ kind: 'array', value: [], path, state: 'value' }); return; }
     place(readScalar());

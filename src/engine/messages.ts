@@ -80,6 +80,8 @@ export function messageTemplate(msg: string): string {
   // Then token by token (split on whitespace and a few separators, keeping them).
   const parts = s.split(/([\s,;:=()[\]{}/]+)/);
   const masked = parts.map((p, idx) => (idx % 2 === 0 && isVariable(p) ? '<*>' : p)).join('');
-  const collapsed = masked.replace(/(<\*>)(\s*<\*>)+/g, '<*>').trim();
+  // Adjacent masks joined by spaces or punctuation (10:02:03, 1.2.3) are one variable; each repeat
+  // must consume a literal "<*>", so this cannot backtrack badly.
+  const collapsed = masked.replace(/<\*>(?:[\s:.,/-]*<\*>)+/g, '<*>').trim();
   return collapsed.length > MAX_LEN ? collapsed.slice(0, MAX_LEN - 1) + '…' : collapsed;
 }
