@@ -17,7 +17,7 @@ import { defaultOutputPath, runSanitize } from '../src/cli/commands/sanitize.js'
 import { UserError } from '../src/core/errors.js';
 import { ingestAll } from '../src/ingest/index.js';
 import { createRedactor } from '../src/redact/index.js';
-import { checkHar, readHarItems, sanitizeFile, sanitizeHar } from '../src/sanitize/index.js';
+import { checkHar, readHarItems, sanitizeFile, sanitizeHar, streamBytes } from '../src/sanitize/index.js';
 import { queryPairs, requestToHarEntry } from '../src/sanitize/export.js';
 import { openStore } from '../src/store/index.js';
 import { runCli } from './helpers/cli.js';
@@ -319,6 +319,27 @@ describe('sanitize: streaming', () => {
     expect(entriesSeenAt).toBeLessThan(10);
     expect(leaked).toBe(false);
     expect(bytes).toBeGreaterThan(total * 6000);
+  });
+
+  it('stdin bytes are streamed (plain or gzip, never spooled to disk); gzip damage and bombs are refused', async () => {
+    const raw = readFileSync(corpus('har/mitmproxy__timed_out.har'));
+    const chunks = (b: Buffer, size: number): AsyncGenerator<Buffer> =>
+      (async function* () {
+        for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+      })();
+    const collect = async (it: AsyncIterable<Buffer>): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      for await (const c of it) parts.push(c);
+      return Buffer.concat(parts);
+    };
+    expect((await collect(streamBytes(chunks(raw, 1), 'stdin'))).equals(raw)).toBe(true);
+    const gz = gzipSync(raw);
+    expect((await collect(streamBytes(chunks(gz, 1000), 'stdin'))).equals(raw)).toBe(true);
+    await expect(collect(streamBytes(chunks(gz.subarray(0, gz.length >> 1), 1000), 'stdin'))).rejects.toThrow(/stdin: gzip stream ends early/);
+    const bomb = gzipSync(Buffer.alloc(8 << 20));
+    await expect(collect(streamBytes(chunks(bomb, 4096), 'stdin', { maxDecompressed: 64 * 2 ** 30, maxRatio: 100 }))).rejects.toThrow(/compression ratio above 100:1/);
+    await expect(collect(streamBytes(chunks(bomb, 4096), 'stdin', { maxDecompressed: 2 << 20, maxRatio: 1e9 }))).rejects.toThrow(/decompressed size passed the cap/);
+    expect((await collect(streamBytes(chunks(Buffer.alloc(0), 1), 'stdin'))).length).toBe(0);
   });
 
   it('a failed run leaves an existing output file untouched (atomic replace)', async () => {

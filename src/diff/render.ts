@@ -28,7 +28,10 @@ function groupText(g: Record<string, string>): string {
 }
 
 function sideText(s: SideInfo): string {
-  const win = s.window ? ` ${s.window.from !== undefined ? `from ${time(s.window.from)}` : ''}${s.window.until !== undefined ? ` before ${time(s.window.until)}` : ''}` : '';
+  const parts: string[] = [];
+  if (s.window?.from !== undefined) parts.push(`from ${time(s.window.from)}`);
+  if (s.window?.until !== undefined) parts.push(`before ${time(s.window.until)}`);
+  const win = parts.length ? ' ' + parts.join(' ') : '';
   return `${s.label}${win}: ${s.requests} requests, ${s.failures} failed (${pct(s.requests ? s.failures / s.requests : null)})`;
 }
 
