@@ -4,7 +4,7 @@
  * Ink, lets long panes scroll by slicing an array, and gives T1 a single place to enforce.
  */
 import type { Tone } from './theme.js';
-import { CELL_MAX, displayWidth, fit, safe, takeWidth, wrapSanitized } from './safe.js';
+import { CELL_MAX, displayWidth, fit, safe, takeWords, wrapSanitized } from './safe.js';
 
 export interface Segment {
   text: string;
@@ -37,7 +37,7 @@ export function wrapped(label: string, value: string | null | undefined, width: 
   const lw = displayWidth(lab);
   const indent = opts.indent ?? lw;
   const text = safe(value, CELL_MAX * 4);
-  const [head, tail] = takeWidth(text, Math.max(8, width - lw));
+  const [head, tail] = takeWords(text, Math.max(8, width - lw));
   const out: Line[] = [[seg(lab, opts.labelTone ?? 'muted'), seg(head, opts.tone)]];
   if (tail !== '') {
     const pad = ' '.repeat(indent);

@@ -16,7 +16,7 @@ export function plainOverview(ov: Overview, maxIncidents = 20): string {
   out.push('');
   out.push(`incidents (${fmtInt(ov.incidents.length)}), most severe first:`);
   for (const i of ov.incidents.slice(0, maxIncidents)) {
-    out.push(`  ${String(i.severity).padStart(3)}  ${safe(i.cause, 20).padEnd(13)} ${fmtInt(i.count).padStart(7)}  ${fmtWindow(i.firstSeen, i.lastSeen).padEnd(11)}  ${safe(i.title, 200)}  [${safe(i.id, 40)}]`);
+    out.push(`  ${String(Math.round(i.severity)).padStart(3)}  ${safe(i.cause, 20).padEnd(13)} ${fmtInt(i.count).padStart(7)}  ${fmtWindow(i.firstSeen, i.lastSeen).padEnd(11)}  ${safe(i.title, 200)}  [${safe(i.id, 40)}]`);
   }
   if (ov.incidents.length > maxIncidents) out.push(`  … ${fmtInt(ov.incidents.length - maxIncidents)} more (faultline incidents --db …)`);
   out.push('');

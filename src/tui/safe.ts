@@ -49,13 +49,22 @@ export function takeWidth(text: string, width: number): [head: string, rest: str
   return [text.slice(0, i), text.slice(i)];
 }
 
-/** Wraps an already-sanitized string by display width, never splitting a code point. */
+/** Like takeWidth, but breaks after a space when one sits in the second half of the row (prose reads better). */
+export function takeWords(text: string, width: number): [head: string, rest: string] {
+  const [head, tail] = takeWidth(text, width);
+  if (tail === '' || tail[0] === ' ') return [head, tail];
+  const sp = head.lastIndexOf(' ');
+  if (sp < head.length / 2) return [head, tail];
+  return [head.slice(0, sp + 1), head.slice(sp + 1) + tail];
+}
+
+/** Wraps an already-sanitized string by display width (at a space when it can), never splitting a code point. */
 export function wrapSanitized(text: string, width: number, maxRows = 64): string[] {
   const w = Math.max(1, Math.floor(width));
   const rows: string[] = [];
   let rest = text;
   do {
-    const [head, tail] = takeWidth(rest, w);
+    const [head, tail] = takeWords(rest, w);
     rows.push(head);
     rest = tail;
     if (rest !== '' && rows.length >= maxRows) {

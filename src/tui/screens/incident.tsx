@@ -34,6 +34,7 @@ export function IncidentScreen({ state, dispatch, source, pagers, width, height,
   const detail = useMemo(() => (sc ? source.incident(sc.id) : null), [source, sc?.id]);
   const filter = memberFilter(sc?.id ?? '', state.filters, state.time);
   const pager = pagers.get(filter);
+  const withClient = detail ? detail.clients.some((c) => c.ip !== null) : true;
   const details = useMemo(() => (detail ? incidentDetailLines(detail, width - 1) : []), [detail, width]);
 
   const head = detail ? incidentHeaderLines(detail, width) : [[input(`incident ${sc?.id ?? ''} not found`, 'error')] as Line];
@@ -46,7 +47,7 @@ export function IncidentScreen({ state, dispatch, source, pagers, width, height,
   const known = pager.reach(list.top + listViewport);
   const sel = Math.min(list.sel, Math.max(0, known - 1));
   const top = keepVisible(list.top, sel, known, listViewport);
-  const rows = pager.slice(top, listViewport).map((r) => requestRow(r, width - 1));
+  const rows = pager.slice(top, listViewport).map((r) => requestRow(r, width - 1, withClient));
   const filtered = JSON.stringify(filter) !== JSON.stringify({ incidentId: sc?.id ?? '' });
   const total = pager.complete ? fmtInt(pager.known) : !filtered && detail ? fmtInt(detail.count) : `${fmtInt(pager.known)}+`;
   if (rows.length === 0) rows.push([seg(filtered ? '  no member request matches the filters' : '  no member requests stored', 'muted')]);
@@ -64,7 +65,7 @@ export function IncidentScreen({ state, dispatch, source, pagers, width, height,
       <LinePane rows={[[...paneTitle('Details', focus === 'details'), seg(more, 'muted')]]} height={1} width={width} />
       <LinePane rows={details.slice(dTop, dTop + detailViewport)} height={detailViewport} width={width} />
       <LinePane
-        rows={[[...paneTitle(`Requests (${filtered ? 'matching ' : ''}${total})`, focus === 'requests'), seg(known ? `  row ${fmtInt(sel + 1)}` : '', 'muted')], [seg(' '), ...requestHeader(width - 1)]]}
+        rows={[[...paneTitle(`Requests (${filtered ? 'matching ' : ''}${total})`, focus === 'requests'), seg(known ? `  row ${fmtInt(sel + 1)}` : '', 'muted')], [seg(' '), ...requestHeader(width - 1, withClient)]]}
         height={2}
         width={width}
       />

@@ -40,7 +40,7 @@ export function filterSummary(f: Filters, time: TimeWindow | null): Line | null 
   };
   if (f.cause !== null) add('cause', input(f.cause, 'accent', 40));
   if (f.status !== null) add('status', seg(String(f.status), 'accent'));
-  if (f.source !== null) add('source', input(f.source.path, 'accent', 60));
+  if (f.source !== null) add('source', input(f.source.path.slice(Math.max(f.source.path.lastIndexOf('/'), f.source.path.lastIndexOf('\\')) + 1), 'accent', 60));
   if (f.search !== '') add('search', input(`"${f.search}"`, 'accent', 60));
   if (time !== null) add('time', seg(fmtWindow(time.since, time.until) + ' UTC', 'accent'));
   if (!parts.length) return null;

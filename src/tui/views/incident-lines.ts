@@ -15,7 +15,7 @@ export function incidentHeaderLines(d: IncidentDetail, width: number): Line[] {
     [input(d.title, 'title', width)],
     [
       input(d.cause, 'accent', 40), seg(' / '), input(d.subcause, 'accent', 60),
-      seg(' · severity '), seg(String(d.severity), severityTone(d.severity)),
+      seg(' · severity '), seg(String(Math.round(d.severity)), severityTone(d.severity)),
       seg(` · confidence ${d.confidence} · ${fmtInt(d.count)} requests`),
     ],
     [seg(fmtWindowLong(d.firstSeen, d.lastSeen), 'plain'), seg(rate ? ' · ' + rate : '', 'muted')],
@@ -84,17 +84,18 @@ export interface RowColumns {
   client: number;
 }
 
-export function requestColumns(width: number): RowColumns {
+/** Column widths for member rows; the client column goes when narrow or when no member has a client IP (HAR). */
+export function requestColumns(width: number, withClient = true): RowColumns {
   const c: RowColumns = { time: 8, status: 3, method: 6, url: 0, duration: 8, client: 15 };
-  if (width < 70) c.client = 0;
+  if (width < 70 || !withClient) c.client = 0;
   if (width < 50) c.duration = 0;
   const used = c.time + 1 + c.status + 1 + c.method + 1 + (c.duration ? c.duration + 1 : 0) + (c.client ? c.client + 1 : 0);
   c.url = Math.max(8, width - used);
   return c;
 }
 
-export function requestHeader(width: number): Line {
-  const c = requestColumns(width);
+export function requestHeader(width: number, withClient = true): Line {
+  const c = requestColumns(width, withClient);
   let s = pad('TIME', c.time) + ' ' + pad('ST', c.status) + ' ' + pad('METHOD', c.method) + ' ' + pad('URL', c.url) + ' ';
   if (c.duration) s += pad('DURATION', c.duration, 'right') + ' ';
   if (c.client) s += 'CLIENT';
@@ -102,8 +103,8 @@ export function requestHeader(width: number): Line {
 }
 
 /** One member request: time, status, method, host+path(+query), duration, client. */
-export function requestRow(r: StoredRequest, width: number): Line {
-  const c = requestColumns(width);
+export function requestRow(r: StoredRequest, width: number, withClient = true): Line {
+  const c = requestColumns(width, withClient);
   const url = `${r.host ?? ''}${r.path ?? ''}${r.query !== null ? '?' + r.query : ''}`;
   const line: Line = [
     seg(pad(fmtClock(r.ts), c.time) + ' ', 'muted'),

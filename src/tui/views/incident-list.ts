@@ -1,8 +1,9 @@
 /**
  * The overview's incident list: filters, search and sort applied in memory to the (already
  * loaded, small) list of incident summaries. Search looks at what RequestFilter.search looks at
- * on requests (route, path, error message, client, user agent) through the incident records, so
- * `/` means the same thing on every screen.
+ * on requests (route/path, error message, client IP, user agent), through each incident's routes,
+ * message templates and clients, so `/` finds the same things on every screen: an incident listed
+ * here has members that match when it is opened. (Not the host: RequestFilter.search ignores it.)
  */
 import type { IncidentRecord } from '../../engine/types.js';
 import type { IncidentSummary } from '../../queries/view-model.js';
@@ -13,10 +14,10 @@ const haystacks = new WeakMap<IncidentRecord, string>();
 function haystack(r: IncidentRecord): string {
   let h = haystacks.get(r);
   if (h === undefined) {
-    const parts: string[] = [r.title, r.cause, r.subcause, r.ruleId, ...r.routes, ...r.hosts, ...r.sources];
+    const parts: string[] = [...r.routes];
     for (const m of r.messages) parts.push(m.template);
     for (const c of r.clients) parts.push(c.ip ?? '', c.userAgent ?? '');
-    h = parts.join('\n').toLowerCase();
+    h = parts.join('\n');
     haystacks.set(r, h);
   }
   return h;
@@ -24,9 +25,9 @@ function haystack(r: IncidentRecord): string {
 
 export function matchesSearch(inc: IncidentSummary, rec: IncidentRecord | undefined, search: string): boolean {
   if (!search) return true;
-  const q = search.toLowerCase();
-  if (rec) return haystack(rec).includes(q);
-  return [inc.title, inc.cause, inc.subcause, ...inc.routes, ...inc.sources].join('\n').toLowerCase().includes(q);
+  // Case-sensitive, like SQLite's instr() behind RequestFilter.search.
+  if (rec) return haystack(rec).includes(search);
+  return inc.routes.join('\n').includes(search);
 }
 
 export function overlaps(inc: { firstSeen: number | null; lastSeen: number | null }, time: TimeWindow | null): boolean {

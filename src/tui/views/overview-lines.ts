@@ -20,13 +20,22 @@ export function summaryLines(ov: Overview, width: number): Line[] {
       seg(fmtInt(ov.requests), 'accent'), seg(' requests · '),
       seg(fmtInt(ov.failures), ov.failures ? 'danger' : 'ok'), seg(' failed · error rate '),
       seg(fmtPct(ov.errorRate), (ov.errorRate ?? 0) >= 0.05 ? 'danger' : 'plain'),
-      seg(` · p95 ${fmtMs(ov.scorecard.p95Ms)} · ${fmtInt(ov.incidents.length)} incidents`),
+      seg(` · p95 ${fmtMs(ov.scorecard.p95Ms)} · ${fmtInt(ov.incidents.length)} incident${ov.incidents.length === 1 ? '' : 's'}`),
       ...(ov.warnings.length ? [seg(' · '), seg(`${fmtInt(ov.warnings.length)} warnings`, 'warning')] : []),
     ],
   ];
 }
 
 const LABEL = 'error rate ';
+const DAY = 86_400_000;
+
+/** An axis time as short as the span allows: "10:02" within a day, "05-01 10:02" within a year, else the date. */
+export function axisLabel(ts: number, span: number): string {
+  const iso = new Date(ts).toISOString();
+  if (span <= DAY) return fmtClock(ts).slice(0, 5);
+  if (span <= 300 * DAY) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return iso.slice(0, 10);
+}
 
 /** The error rate across the whole window as a sparkline, with its time axis underneath. */
 export function timelineLines(tl: TimelineView | null, width: number): Line[] {
@@ -40,13 +49,13 @@ export function timelineLines(tl: TimelineView | null, width: number): Line[] {
   const stretch = n < room ? Math.max(1, Math.floor(room / n)) : 1;
   const spark = [...sparkline(rates, peak)].map((ch) => ch.repeat(stretch)).join('');
   const end = tl.start + tl.bucketMs * n;
-  const a = fmtClock(tl.start).slice(0, 5);
-  const b = fmtClock(end).slice(0, 5);
+  const a = axisLabel(tl.start, end - tl.start);
+  const b = axisLabel(end, end - tl.start);
   const axis = spark.length >= a.length + b.length + 1 ? a + ' '.repeat(spark.length - a.length - b.length) + b : a;
   const peakAt = peakIndex >= 0 ? tl.start + Math.floor((peakIndex * n) / rates.length) * tl.bucketMs : null;
   return [
     [seg(LABEL, 'muted'), seg(spark, 'chart'), seg(` peak ${fmtPct(peak)}`, peak >= 0.5 ? 'danger' : 'plain')],
-    [seg(' '.repeat(LABEL.length)), seg(axis, 'muted'), seg(peakAt !== null ? ` peak at ${fmtClock(peakAt).slice(0, 5)}` : '', 'muted')],
+    [seg(' '.repeat(LABEL.length)), seg(axis, 'muted'), seg(peakAt !== null ? ` peak at ${axisLabel(peakAt, end - tl.start)}` : '', 'muted')],
   ];
 }
 
@@ -91,7 +100,7 @@ export function incidentHeader(width: number): Line {
 export function incidentRow(inc: IncidentSummary, width: number): Line {
   const c = incidentColumns(width);
   const line: Line = [
-    seg(pad(String(inc.severity), c.sev, 'right'), severityTone(inc.severity)),
+    seg(pad(String(Math.round(inc.severity)), c.sev, 'right'), severityTone(inc.severity)),
     seg(' '),
     cell(inc.cause, c.cause, 'accent'),
     seg(' ' + pad(fmtInt(inc.count), c.count, 'right') + ' '),

@@ -66,6 +66,7 @@ describe('body and wrapping', () => {
 
   it('wraps sanitized text by display width without splitting characters', () => {
     expect(wrapSafe('abcdefgh', 3)).toEqual(['abc', 'def', 'gh']);
+    expect(wrapSafe('the quick brown fox', 10)).toEqual(['the quick ', 'brown fox']);
     expect(wrapSafe('日本語テキスト', 4)).toEqual(['日本', '語テ', 'キス', 'ト']);
     expect(wrapSafe('a\x1b[2Jb', 4)).toEqual(['a^[[', '2Jb']);
     expect(wrapSafe('x'.repeat(100), 10, 2)).toEqual(['x'.repeat(10), 'x'.repeat(9) + '…']);
