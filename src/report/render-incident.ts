@@ -16,6 +16,8 @@ const MAX_CLIENTS = 5;
 const MAX_MESSAGES = 5;
 const MAX_EVIDENCE_VALUES = 5;
 const BODY_MAX = 2048;
+/** Rows of the closing table of incidents without a full section: the report stays readable on huge inputs. */
+const MAX_FURTHER = 100;
 
 function cmp(a: string | null, b: string | null): number {
   const x = a ?? '';
@@ -148,8 +150,11 @@ export function renderIncidents(w: MdWriter, m: ReportModel): void {
   if (rest.length) {
     w.heading(3, 'Further incidents');
     w.para(`Shown in full with ${w.code('faultline report --incident ID')} or ${w.code('faultline show ID')}.`);
-    w.table(['Id', 'Cause', 'Severity', 'Failures', 'First seen (UTC)', 'Title'], rest.map((i) => [
+    w.table(['Id', 'Cause', 'Severity', 'Failures', 'First seen (UTC)', 'Title'], rest.slice(0, MAX_FURTHER).map((i) => [
       i.id, i.subcause && i.subcause !== i.cause ? `${i.cause} / ${i.subcause}` : i.cause, String(i.severity), fmtInt(i.count), isoTime(i.firstSeen) ?? '–', i.title,
     ]));
+    if (rest.length > MAX_FURTHER) {
+      w.para(`…and ${plural(rest.length - MAX_FURTHER, 'more incident')}, all listed by ${w.code('faultline incidents')}.`);
+    }
   }
 }

@@ -197,6 +197,18 @@ describe('edge cases', () => {
     expect(rest.rows.map((r) => r[5])).toEqual(['Incident number 20', 'Incident number 21', 'Incident number 22', 'Incident number 23', 'Incident number 24']);
     expect(lintMarkdown(md)).toEqual([]);
   });
+
+  it('the closing table is capped at 100 rows and points to `faultline incidents` for the rest', () => {
+    const m = hostileModel();
+    const base = m.selected[1]!;
+    m.selected = Array.from({ length: 150 }, (_, k) => ({ ...base, id: `inc${String(k).padStart(9, '0')}`, title: `Incident number ${k}` }));
+    m.sections = m.selected.slice(0, 20).map((incident) => ({ incident, samples: [] }));
+    const md = render(m);
+    const rest = tablesOf(renderGfm(md)).find((t) => t.headers[0] === 'Id' && t.headers.includes('Title'))!;
+    expect(rest.rows.length).toBe(100);
+    expect(rest.rows.at(-1)![5]).toBe('Incident number 119');
+    expect(md).toContain('…and 30 more incidents, all listed by ` faultline incidents `.');
+  });
 });
 
 describe('property: no input string can add structure (M9 at report level)', () => {
