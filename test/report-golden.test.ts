@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../src/core/version.js';
-import { renderReport } from '../src/report/index.js';
+import { buildReportModel, renderReport } from '../src/report/index.js';
 import type { Store } from '../src/store/index.js';
 import { ROOT, corpus, tempDir } from './helpers/corpus.js';
 import { FORBIDDEN_TAGS, buildDb, codeBlocksOf, headingsOf, lintMarkdown, renderGfm, tablesOf } from './report-support.js';
@@ -101,6 +101,16 @@ describe.each(CASES)('report golden: $name', ({ name, inputs }) => {
     expect(md).not.toMatch(/\bBearer [A-Za-z0-9._~+/-]{12,}/i);
     for (const block of codeBlocksOf(renderGfm(md))) expect(block).not.toMatch(/(?:token|key|secret|password)=[A-Za-z0-9+/_-]{16,}/i);
     expect(md).toContain('Values from untrusted input are escaped');
+  });
+
+  it('the timeline counts every incident member under its cause', () => {
+    // Every record in these inputs has a timestamp, so each incident's sparkline (failures per
+    // timeline bucket) must add up to its count; the per-cause charts are sums of them.
+    const model = buildReportModel(store, {});
+    const off = model.selected
+      .map((i) => ({ id: i.id, count: i.count, charted: i.sparkline.reduce((a, b) => a + b, 0) }))
+      .filter((x) => x.charted !== x.count);
+    expect(off).toEqual([]);
   });
 
   it('its numbers agree with the database', () => {
