@@ -14,7 +14,7 @@
  */
 import { learnRouteTemplates } from '../engine/route-template.js';
 import {
-  incidentMembers, incidents, loadRouteMap, pathKeys, routeBuckets, routeCauses, totals,
+  incidentMembers, incidents, loadRouteMap, pathKeys, routeBuckets, routeCauses, totals, untimed,
   type Db, type IncidentBase, type MemberRow, type TimeWindow,
 } from './queries.js';
 
@@ -450,6 +450,10 @@ export function compare(baseline: SideSpec, current: SideSpec, th: DiffThreshold
   routes.sort((x, y) => weight(y) - weight(x) || (y.after?.failures ?? 0) - (x.after?.failures ?? 0) || (`${x.host}${x.route}${x.method}` < `${y.host}${y.route}${y.method}` ? -1 : 1));
 
   const notes: string[] = [];
+  if (!crossDb && (baseline.window || current.window)) {
+    const n = untimed(baseline.db);
+    if (n > 0) notes.push(`${n} requests have no time and are in neither side of the split.`);
+  }
   if (crossDb) notes.push('Incidents are matched by cause, subcause and group key; redaction hashes and source file names are ignored, routes use templates learned over both databases.');
   return { baseline: a.info, current: b.info, new: added, gone, changed, unchanged, routes, notes };
 }

@@ -69,6 +69,11 @@ export function totals(db: Db, w: TimeWindow | null): { requests: number; failur
   return row;
 }
 
+/** Requests without a time: outside every bounded window (`--at`). */
+export function untimed(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM requests WHERE ts IS NULL').get() as { n: number }).n;
+}
+
 /** Whether analysis ran: failures without a cause mean it did not (or was interrupted). */
 export function unanalysedFailures(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM requests WHERE failed = 1 AND cause IS NULL').get() as { n: number }).n;

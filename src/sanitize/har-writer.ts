@@ -15,7 +15,7 @@ const ENTRY_INDENT = '      ';
 /** JSON.stringify with 2-space indentation, shifted right by `indent`. */
 function indented(value: unknown, indent: string): string {
   const s = JSON.stringify(value, null, 2) ?? 'null';
-  return s.includes('\n') ? s.split('\n').join('\n' + indent) : s;
+  return s.replaceAll('\n', '\n' + indent);
 }
 
 export class HarWriter {
