@@ -1,5 +1,6 @@
 import type { Header, StoredRequest, Timings } from '../core/types.js';
 import type { Db } from './open.js';
+import { stmt } from './statements.js';
 
 /** Columns of requests_v + request_detail that hydrate a StoredRequest. */
 export const REQUEST_SELECT = `
@@ -53,18 +54,17 @@ export class Requests {
     if (opts.failedOnly) where.push('v.failed = 1');
     if (opts.sourceId !== undefined) { where.push('v.source_id = ?'); args.push(opts.sourceId); }
     const sql = `${REQUEST_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY v.ts, v.id`;
-    for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<RawRequestRow>) yield hydrate(row);
+    for (const row of stmt(this.db, sql).iterate(...args) as IterableIterator<RawRequestRow>) yield hydrate(row);
   }
 
   get(id: number): StoredRequest | null {
-    const row = this.db.prepare(`${REQUEST_SELECT} WHERE v.id = ?`).get(id) as RawRequestRow | undefined;
+    const row = stmt(this.db, `${REQUEST_SELECT} WHERE v.id = ?`).get(id) as RawRequestRow | undefined;
     return row ? hydrate(row) : null;
   }
 
   /** A request by source path (or basename) and line/entry, as users name them ("access.log:12", "capture.har#3"). */
   byLocator(source: string, unit: number): StoredRequest | null {
-    const row = this.db
-      .prepare(`${REQUEST_SELECT} WHERE v.unit = ? AND (v.source_path = ? OR v.source_path LIKE '%/' || ?) LIMIT 1`)
+    const row = stmt(this.db, `${REQUEST_SELECT} WHERE v.unit = ? AND (v.source_path = ? OR v.source_path LIKE '%/' || ?) LIMIT 1`)
       .get(unit, source, source) as RawRequestRow | undefined;
     return row ? hydrate(row) : null;
   }
@@ -74,11 +74,11 @@ export class Requests {
     const sql = `SELECT h.s AS host, p.s AS path, n AS count, f AS failed FROM (
         SELECT host_id, path_id, count(*) AS n, sum(failed) AS f FROM requests WHERE path_id IS NOT NULL GROUP BY host_id, path_id
       ) g JOIN dict p ON p.id = g.path_id LEFT JOIN dict h ON h.id = g.host_id`;
-    yield* this.db.prepare(sql).iterate() as IterableIterator<{ host: string | null; path: string; count: number; failed: number }>;
+    yield* stmt(this.db, sql).iterate() as IterableIterator<{ host: string | null; path: string; count: number; failed: number }>;
   }
 
   count(): { total: number; failed: number } {
-    const r = this.db.prepare('SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed FROM requests').get() as {
+    const r = stmt(this.db, 'SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed FROM requests').get() as {
       total: number; failed: number;
     };
     return r;

@@ -1,4 +1,5 @@
 import type { Db } from './open.js';
+import { stmt } from './statements.js';
 
 export type SourceStatus = 'ingesting' | 'ingested' | 'partial' | 'rejected';
 
@@ -42,23 +43,22 @@ export class Sources {
   constructor(private readonly db: Db) {}
 
   bySha(sha256: string): SourceRow | null {
-    const r = this.db.prepare('SELECT * FROM sources WHERE sha256 = ?').get(sha256) as RawSource | undefined;
+    const r = stmt(this.db, 'SELECT * FROM sources WHERE sha256 = ?').get(sha256) as RawSource | undefined;
     return r ? toRow(r) : null;
   }
 
   byId(id: number): SourceRow | null {
-    const r = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as RawSource | undefined;
+    const r = stmt(this.db, 'SELECT * FROM sources WHERE id = ?').get(id) as RawSource | undefined;
     return r ? toRow(r) : null;
   }
 
   all(): SourceRow[] {
-    return (this.db.prepare('SELECT * FROM sources ORDER BY id').all() as RawSource[]).map(toRow);
+    return (stmt(this.db, 'SELECT * FROM sources ORDER BY id').all() as RawSource[]).map(toRow);
   }
 
   create(s: { path: string; kind: 'har' | 'log'; format: string; size: number | null; sha256: string }): SourceRow {
     const now = Date.now();
-    const info = this.db
-      .prepare(`INSERT INTO sources(path, kind, format, size, sha256, status, created_at, updated_at)
+    const info = stmt(this.db, `INSERT INTO sources(path, kind, format, size, sha256, status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?)`)
       .run(s.path, s.kind, s.format, s.size, s.sha256, now, now);
     return this.byId(Number(info.lastInsertRowid))!;
@@ -66,19 +66,17 @@ export class Sources {
 
   /** Final state of a source after a run (counts are kept by the writer, batch by batch). */
   finish(id: number, status: SourceStatus, error: string | null, stats: Record<string, number>): void {
-    this.db
-      .prepare('UPDATE sources SET status = ?, error = ?, stats = ?, updated_at = ? WHERE id = ?')
+    stmt(this.db, 'UPDATE sources SET status = ?, error = ?, stats = ?, updated_at = ? WHERE id = ?')
       .run(status, error, JSON.stringify(stats), Date.now(), id);
   }
 
   setFormat(id: number, format: string): void {
-    this.db.prepare('UPDATE sources SET format = ?, updated_at = ? WHERE id = ?').run(format, Date.now(), id);
+    stmt(this.db, 'UPDATE sources SET format = ?, updated_at = ? WHERE id = ?').run(format, Date.now(), id);
   }
 
   /** Stamps the HAR creator on every stored entry of a source that lacks it (creator may follow the entries). */
   setHarCreator(id: number, creator: string): void {
-    this.db
-      .prepare(`UPDATE request_detail SET extra = json_set(IFNULL(extra, '{}'), '$.harCreator', ?)
+    stmt(this.db, `UPDATE request_detail SET extra = json_set(IFNULL(extra, '{}'), '$.harCreator', ?)
                 WHERE id >= ? AND id < ? AND (extra IS NULL OR json_extract(extra, '$.harCreator') IS NULL)`)
       .run(creator, id * 2 ** 40, (id + 1) * 2 ** 40);
   }
@@ -86,15 +84,15 @@ export class Sources {
   /** Forget a source row and everything stored under it (used to retry a rejected file from scratch). */
   remove(id: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM request_detail WHERE id IN (SELECT id FROM requests WHERE source_id = ?)').run(id);
-      this.db.prepare('DELETE FROM requests WHERE source_id = ?').run(id);
-      this.db.prepare('DELETE FROM skipped WHERE source_id = ?').run(id);
-      this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
+      stmt(this.db, 'DELETE FROM request_detail WHERE id IN (SELECT id FROM requests WHERE source_id = ?)').run(id);
+      stmt(this.db, 'DELETE FROM requests WHERE source_id = ?').run(id);
+      stmt(this.db, 'DELETE FROM skipped WHERE source_id = ?').run(id);
+      stmt(this.db, 'DELETE FROM sources WHERE id = ?').run(id);
     })();
   }
 
   /** Remove a source that stored nothing (rejected before its first batch), so a fixed file can be ingested later. */
   removeIfEmpty(id: number): void {
-    this.db.prepare('DELETE FROM sources WHERE id = ? AND records = 0 AND skipped = 0').run(id);
+    stmt(this.db, 'DELETE FROM sources WHERE id = ? AND records = 0 AND skipped = 0').run(id);
   }
 }

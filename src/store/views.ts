@@ -1,5 +1,6 @@
 import type { StoredRequest } from '../core/types.js';
 import type { Db } from './open.js';
+import { stmt } from './statements.js';
 import { hydrate, REQUEST_SELECT, type RawRequestRow } from './requests.js';
 
 export interface IncidentRow {
@@ -43,8 +44,7 @@ export class Views {
   constructor(private readonly db: Db) {}
 
   incidents(): IncidentRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM incidents ORDER BY severity DESC, count DESC, id')
+    const rows = stmt(this.db, 'SELECT * FROM incidents ORDER BY severity DESC, count DESC, id')
       .all() as Array<{ id: string; cause: string; subcause: string; rule_id: string | null; title: string; severity: number; first_seen: number | null; last_seen: number | null; count: number; data: string }>;
     return rows.map((r) => ({
       id: r.id, cause: r.cause, subcause: r.subcause, ruleId: r.rule_id, title: r.title, severity: r.severity,
@@ -53,7 +53,7 @@ export class Views {
   }
 
   warnings(): WarningRow[] {
-    const rows = this.db.prepare('SELECT * FROM warnings ORDER BY count DESC, id').all() as Array<{
+    const rows = stmt(this.db, 'SELECT * FROM warnings ORDER BY count DESC, id').all() as Array<{
       id: string; kind: string; route: string | null; first_seen: number | null; last_seen: number | null; count: number; data: string;
     }>;
     return rows.map((r) => ({
@@ -63,24 +63,21 @@ export class Views {
   }
 
   timeline(): Array<{ minute: number; total: number; failed: number }> {
-    return this.db.prepare('SELECT minute, total, failed FROM timeline ORDER BY minute').all() as Array<{ minute: number; total: number; failed: number }>;
+    return stmt(this.db, 'SELECT minute, total, failed FROM timeline ORDER BY minute').all() as Array<{ minute: number; total: number; failed: number }>;
   }
 
   causeCounts(): Array<{ cause: string; count: number }> {
-    return this.db
-      .prepare("SELECT IFNULL(cause, 'unknown') AS cause, count(*) AS count FROM requests WHERE failed = 1 GROUP BY 1 ORDER BY 2 DESC, 1")
+    return stmt(this.db, "SELECT IFNULL(cause, 'unknown') AS cause, count(*) AS count FROM requests WHERE failed = 1 GROUP BY 1 ORDER BY 2 DESC, 1")
       .all() as Array<{ cause: string; count: number }>;
   }
 
   skipped(sourceId: number, limit = 20): Array<{ unit: number; reason: string; detail: string | null; excerpt: string }> {
-    return this.db
-      .prepare('SELECT unit, reason, detail, excerpt FROM skipped WHERE source_id = ? ORDER BY unit LIMIT ?')
+    return stmt(this.db, 'SELECT unit, reason, detail, excerpt FROM skipped WHERE source_id = ? ORDER BY unit LIMIT ?')
       .all(sourceId, limit) as Array<{ unit: number; reason: string; detail: string | null; excerpt: string }>;
   }
 
   skipReasons(sourceId: number): Array<{ reason: string; count: number }> {
-    return this.db
-      .prepare('SELECT reason, count(*) AS count FROM skipped WHERE source_id = ? GROUP BY reason ORDER BY 2 DESC, 1')
+    return stmt(this.db, 'SELECT reason, count(*) AS count FROM skipped WHERE source_id = ? GROUP BY reason ORDER BY 2 DESC, 1')
       .all(sourceId) as Array<{ reason: string; count: number }>;
   }
 
@@ -109,20 +106,18 @@ export class Views {
     }
     const sql = `${REQUEST_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY IFNULL(v.ts, -1), v.id LIMIT ?`;
     args.push(limit);
-    return (this.db.prepare(sql).all(...args) as RawRequestRow[]).map(hydrate);
+    return (stmt(this.db, sql).all(...args) as RawRequestRow[]).map(hydrate);
   }
 
   /** Member failures of an incident per timeline bucket (uses the partial incident index). */
   incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
-    return this.db
-      .prepare('SELECT (ts - ?) / ? AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
+    return stmt(this.db, 'SELECT (ts - ?) / ? AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
       .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
   }
 
   /** Scorecard inputs, computed with a few aggregate scans (no sort of the whole table). */
   scorecardStats(): { p95Ms: number | null; total: number; failed: number; timeouts: number; auth: number; validation: number; retried: number; retriedOk: number } {
-    const hist = this.db
-      .prepare('SELECT CAST(duration_ms AS INTEGER) AS ms, count(*) AS n FROM requests WHERE duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1')
+    const hist = stmt(this.db, 'SELECT CAST(duration_ms AS INTEGER) AS ms, count(*) AS n FROM requests WHERE duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1')
       .all() as Array<{ ms: number; n: number }>;
     let n = 0;
     for (const h of hist) n += h.n;
@@ -135,14 +130,14 @@ export class Views {
         if (acc >= want) { p95 = h.ms; break; }
       }
     }
-    const c = this.db.prepare(`SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed,
+    const c = stmt(this.db, `SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed,
         IFNULL(sum(cause = 'timeout'), 0) AS timeouts, IFNULL(sum(cause = 'auth'), 0) AS auth,
         IFNULL(sum(cause = 'bad-request'), 0) AS validation FROM requests`).get() as {
       total: number; failed: number; timeouts: number; auth: number; validation: number;
     };
     // A (client, method, host, path) that failed and was requested again later counts as retried;
     // it counts as recovered when a later request succeeded.
-    const r = this.db.prepare(`SELECT count(*) AS retried, IFNULL(sum(ok_max > fail_min), 0) AS ok FROM (
+    const r = stmt(this.db, `SELECT count(*) AS retried, IFNULL(sum(ok_max > fail_min), 0) AS ok FROM (
         SELECT min(CASE WHEN failed = 1 THEN ts END) AS fail_min, max(CASE WHEN failed = 0 THEN ts END) AS ok_max, max(ts) AS last
         FROM requests GROUP BY IFNULL(client_id, -source_id), host_id, path_id, method
       ) WHERE fail_min IS NOT NULL AND last > fail_min`).get() as { retried: number; ok: number };
@@ -151,11 +146,11 @@ export class Views {
 
   /** Small JSON facts kept beside the data (scorecard cache, redaction counts). */
   meta<T>(key: string): T | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string | Buffer } | undefined;
+    const row = stmt(this.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string | Buffer } | undefined;
     return row ? (JSON.parse(String(row.value)) as T) : null;
   }
 
   setMeta(key: string, value: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+    stmt(this.db, 'INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
   }
 }
