@@ -11,6 +11,7 @@ import type { StoredRequest } from '../core/types.js';
 import { ingestAll } from '../ingest/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { analyze } from './analyze.js';
+import { failureJson, incidentJson } from './json-shapes.js';
 import type { AnalysisSummary, IncidentRecord } from './types.js';
 
 const CORPUS = resolve(fileURLToPath(new URL('../../../shared/corpus/', import.meta.url)));
@@ -152,6 +153,16 @@ describe('incidents', () => {
     const dns = incidents.find((i) => i.subcause === 'origin-dns')!;
     expect(dns.title).toMatch(/^CDN cannot resolve the origin \(DNS\) on www\.example\.com: 3 requests across \d routes?, /);
     expect(dns.evidence.find((e) => e.label === 'errorText')?.values).toEqual(['OriginDnsError']);
+  });
+
+  it('map to the --json shapes', () => {
+    const j = incidentJson(incidents[0]!);
+    expect(Object.keys(j)).toEqual(['id', 'cause', 'subcause', 'title', 'severity', 'first_seen', 'last_seen', 'count', 'routes', 'statuses', 'sources']);
+    expect(j.first_seen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const f = failureJson(failed.find((r) => r.status === 504)!);
+    expect(f).toMatchObject({ status: 504, cause: 'upstream', subcause: 'target-timeout', rule: 'upstream.target-timeout' });
+    expect(f.incident).toMatch(/^inc-/);
+    expect(f.line).toBeGreaterThan(0);
   });
 
   it('ids are stable across re-runs and re-analysis replaces the previous one', () => {

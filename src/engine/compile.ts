@@ -220,8 +220,11 @@ function and(children: CondNode[], label = 'all of'): CondNode {
   return { kind: 'and', label, test, children };
 }
 
-/** Compiles a match spec into a condition tree (AND of its keys; status first). */
-export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold'): CondNode {
+/**
+ * Compiles a match spec into a condition tree (AND of its keys; status first). Nested specs
+ * (inside any/all/not) with a single condition collapse to that condition, for readable explains.
+ */
+export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold', nested = false): CondNode {
   const kids: CondNode[] = [];
   if (m.status) {
     const set = compileStatusSet(m.status);
@@ -274,18 +277,18 @@ export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold'): CondNo
     const key = k as keyof NonNullable<MatchSpec['context']>;
     kids.push(boolLeaf(`context ${k}`, want as boolean, (f) => f.context?.[key] === true));
   }
-  for (const a of m.all ?? []) kids.push(compileMatch(a, slowLabel));
+  for (const a of m.all ?? []) kids.push(compileMatch(a, slowLabel, true));
   if (m.any) {
-    const alts = m.any.map((a) => compileMatch(a, slowLabel));
+    const alts = m.any.map((a) => compileMatch(a, slowLabel, true));
     const tests = alts.map((a) => a.test);
     kids.push({ kind: 'or', label: 'any of', test: (f) => tests.some((t) => t(f)), children: alts });
   }
   if (m.not) {
-    const inner = compileMatch(m.not, slowLabel);
+    const inner = compileMatch(m.not, slowLabel, true);
     const t = inner.test;
     kids.push({ kind: 'not', label: 'none of', test: (f) => !t(f), children: [inner] });
   }
-  return and(kids);
+  return nested && kids.length === 1 ? kids[0]! : and(kids);
 }
 
 export function jwtExpired(f: Facts): boolean {

@@ -16,8 +16,8 @@ export interface LocatedJson {
 }
 
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
-    super(`${message} at line ${line}, column ${column}`);
+  constructor(readonly reason: string, readonly line: number, readonly column: number) {
+    super(`${reason} at line ${line}, column ${column}`);
     this.name = 'JsonSyntaxError';
   }
 }

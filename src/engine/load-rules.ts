@@ -54,7 +54,7 @@ export function checkRuleFile(file: string, opts: { userFile?: boolean; text?: s
     located = parseLocated(text);
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
-      return { rules: [], problems: [{ file, ruleId: null, path: '', line: e.line, column: e.column, message: `invalid JSON: ${e.message}` }] };
+      return { rules: [], problems: [{ file, ruleId: null, path: '', line: e.line, column: e.column, message: `invalid JSON: ${e.reason}` }] };
     }
     throw e;
   }
@@ -129,7 +129,6 @@ export function loadRules(opts: { rulesPaths?: string[]; builtinDir?: string | n
 /** One problem as "file:line:column: [rule] path: message". */
 export function formatProblem(p: RuleProblem): string {
   const where = p.line !== null ? `${p.file}:${p.line}${p.column !== null ? ':' + p.column : ''}` : p.file;
-  const rule = p.ruleId ? ` rule "${p.ruleId}"` : '';
-  const path = p.path ? ` at ${p.path}` : '';
-  return `${where}:${rule}${path}: ${p.message}`;
+  const context = [p.ruleId ? `rule "${p.ruleId}"` : '', p.path ? `at ${p.path}` : ''].filter((x) => x !== '').join(' ');
+  return context ? `${where}: ${context}: ${p.message}` : `${where}: ${p.message}`;
 }

@@ -18,9 +18,10 @@ describe('segment patterns', () => {
     ['2024-05-01', '{date}'],
     ['[REDACTED:R-U3#abcdef012345]', '{token}'],
     ['{token}', '{token}'],
+    ['00008101-001C59490C80801E', '{id}'],
   ])('%s → %s', (seg, want) => expect(segmentPattern(seg)).toBe(want));
 
-  it.each(['users', 'v2', 'orders', 'index.php', 'favicon.ico', 'deadbeef'])('%s stays literal', (seg) => {
+  it.each(['users', 'v2', 'orders', 'index.php', 'favicon.ico', 'deadbeef', 'logstash-monitorama-2013', 'ec2-reserved-vs-ondemand'])('%s stays literal', (seg) => {
     expect(segmentPattern(seg)).toBeNull();
   });
 

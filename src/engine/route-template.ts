@@ -71,6 +71,11 @@ export function segmentPattern(base: string): string | null {
   if (base.length === 36 && UUID_RE.test(base)) return '{uuid}';
   if ((base.includes('@') || base.toLowerCase().includes('%40')) && base.includes('.') && base.length <= 254) return '{email}';
   if (base.length >= 16 && HEX_RE.test(base) && hasDigit(base) && hasLetter(base)) return '{hash}';
+  if (base.length >= 20 && base.includes('-')) {
+    // Hyphen-grouped hex ids (device ids, non-standard UUIDs): 00008101-001C59490C80801E
+    const hex = base.replace(/-/g, '');
+    if (hex.length >= 16 && HEX_RE.test(hex) && hasDigit(hex)) return '{id}';
+  }
   if (base.length >= 20 && TOKEN_CHARS_RE.test(base) && !base.includes('.') && looksRandom(base)) return '{token}';
   return null;
 }

@@ -72,7 +72,7 @@ export function runExplain(store: ExplainStore, spec: string, opts: { rulesPaths
   const loc = r.sourceKind === 'har' ? `${r.sourcePath}#${r.entry}` : `${r.sourcePath}:${r.line}`;
   out.push(`Request ${r.id}  ${tt(loc)}`);
   out.push(`  ${tt(r.method ?? '-')} ${tt(urlOf(f), 500)} → ${r.status ?? 'no status'}${r.errorText ? `  error: ${tt(r.errorText)}` : ''}`);
-  out.push(`  route ${tt(f.route ?? '-')}; ${failed ? 'failed' : 'did not fail'} at ingest${r.durationMs !== null ? `; ${r.durationMs} ms` : ''}`);
+  out.push(`  route ${tt(f.route ?? '-')}; ${failed ? 'failed' : 'did not fail'} at ingest${r.durationMs !== null ? `; ${Math.round(r.durationMs * 10) / 10} ms` : ''}`);
   if (r.cause) out.push(`  stored analysis: ${tt(r.cause)}/${tt(r.subcause ?? '')} by ${tt(r.ruleId ?? '-')}${r.incidentId ? `, incident ${tt(r.incidentId)}` : ''}`);
   out.push('');
 
@@ -106,6 +106,12 @@ export function runExplain(store: ExplainStore, spec: string, opts: { rulesPaths
       out.push(`  ${tt(c.id)} → ${c.cause}/${tt(c.subcause)}  (priority ${c.priority}, ${before}, ${where(c)})`);
       renderTrace(t, '    ', out);
     }
+  }
+  const also = winner ? pool.filter((c) => c.index > winner.index && c.test(f)) : [];
+  if (also.length > 0) {
+    out.push('');
+    out.push('Also matched, but come later (first match wins):');
+    for (const c of also) out.push(`  ${tt(c.id)} → ${c.cause}/${tt(c.subcause)}  (priority ${c.priority}, ${where(c)})`);
   }
   if (!needContext) out.push('', '(cross-record context was not computed: no candidate rule uses it)');
   return { output: out.join('\n') + '\n', exitCode: EXIT.ok };
