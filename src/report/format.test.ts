@@ -105,6 +105,8 @@ describe('timeline', () => {
   it('labels are ours: times and sanitized cause ids', () => {
     expect(timeLabels([T0, T0 + 60_000], 60_000)).toEqual(['10:00', '10:01']);
     expect(timeLabels([T0, T0 + 86_400_000], 3_600_000)).toEqual(['03-14 10:00', '03-15 10:00']);
+    expect(timeLabels([T0, T0 + 86_400_000], 86_400_000)).toEqual(['03-14', '03-15']);
+    expect(timeLabels([T0, T0 + 400 * 86_400_000], 200 * 86_400_000)).toEqual(['2026-03-14', '2027-04-18']);
     expect(safeLabel('auth"]\n<script>')).toBe('authscript');
     expect(safeLabel('"')).toBe('cause');
   });

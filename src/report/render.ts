@@ -68,7 +68,7 @@ function summary(w: MdWriter, m: ReportModel): void {
   const filtered = Boolean(m.filters.incidentIds?.length || m.filters.causes?.length || m.filters.since !== undefined || m.filters.until !== undefined);
   if (o.failures > 0 || n > 0) {
     const what = filtered ? `${plural(n, 'incident')} match the filters` : `The failures form ${plural(n, 'incident')}`;
-    sentences.push(n > 0 ? `${what}; the most severe ${n === 1 ? 'is' : 'are'}:` : `${what}.`);
+    sentences.push(n === 0 ? `${what}.` : n <= 3 ? `${what}:` : `${what}; the three most severe are:`);
   }
   w.para(sentences.join(' '));
   w.list(

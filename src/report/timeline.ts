@@ -97,14 +97,19 @@ export function rebucket(tl: CauseTimeline, max: number): CauseTimeline {
   return { start: tl.start, bucketMs: tl.bucketMs * factor, starts, series };
 }
 
-/** "10:05", or "03-14 10:05" when the window spans more than one UTC day, or "03-14" for day buckets. */
+/**
+ * "10:05"; "03-14 10:05" when the window spans more than one UTC day; "03-14" for buckets of a
+ * day or more; the year in front when the window spans more than one year.
+ */
 export function timeLabels(starts: readonly number[], bucketMs: number): string[] {
   const iso = starts.map((s) => isoTime(s) ?? '');
   const days = new Set(iso.map((s) => s.slice(0, 10)));
+  const years = new Set(iso.map((s) => s.slice(0, 4)));
+  const from = years.size > 1 ? 0 : 5;
   return iso.map((s) => {
-    if (bucketMs >= 86_400_000) return s.slice(5, 10);
+    if (bucketMs >= 86_400_000) return s.slice(from, 10);
     const hm = s.slice(11, 16);
-    return days.size > 1 ? `${s.slice(5, 10)} ${hm}` : hm;
+    return days.size > 1 ? `${s.slice(from, 10)} ${hm}` : hm;
   });
 }
 
