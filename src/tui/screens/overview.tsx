@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
+import type { IncidentRecord } from '../../engine/types.js';
 import { LinePane } from '../components/line-pane.js';
 import { fmtInt } from '../format.js';
 import { seg, type Line } from '../lines.js';
@@ -14,10 +15,14 @@ export function OverviewScreen({ state, dispatch, source, width, height, keys, o
   const screen = current(state);
   const pos = screen.kind === 'overview' ? screen.list : { sel: 0, top: 0 };
   const ov = source.overview();
-  const records = useMemo(() => new Map(source.incidents().map((r) => [r.id, r])), [source]);
+  // Built on the first search only: it needs every incident record parsed.
+  const recordOf = useMemo(() => {
+    let byId: Map<string, IncidentRecord> | null = null;
+    return (id: string) => (byId ??= new Map(source.incidents().map((r) => [r.id, r]))).get(id);
+  }, [source]);
   const visible = useMemo(
-    () => visibleIncidents(ov.incidents, records, state.filters, state.time, state.sort),
-    [ov, records, state.filters, state.time, state.sort],
+    () => visibleIncidents(ov.incidents, recordOf, state.filters, state.time, state.sort),
+    [ov, recordOf, state.filters, state.time, state.sort],
   );
 
   const head: Line[] = [...summaryLines(ov, width)];

@@ -44,7 +44,8 @@ const ORDER: Record<SortKey, (a: IncidentSummary, b: IncidentSummary) => number>
 
 export function visibleIncidents(
   incidents: readonly IncidentSummary[],
-  records: ReadonlyMap<string, IncidentRecord>,
+  /** Full records, asked for only while a search is on (loading them costs a parse of every incident). */
+  recordOf: (id: string) => IncidentRecord | undefined,
   filters: Filters,
   time: TimeWindow | null,
   sort: SortKey,
@@ -55,7 +56,7 @@ export function visibleIncidents(
       (filters.status === null || (i.statuses[String(filters.status)] ?? 0) > 0) &&
       (filters.source === null || i.sources.includes(filters.source.path)) &&
       overlaps(i, time) &&
-      matchesSearch(i, records.get(i.id), filters.search),
+      (filters.search === '' || matchesSearch(i, recordOf(i.id), filters.search)),
   );
   return out.sort((a, b) => ORDER[sort](a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
