@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseHar } from '../parsers/har/index.js';
 import { runAnalysis } from '../src/cli/commands/analysis.js';
@@ -676,6 +677,50 @@ describe('sanitize: B-8 canary sweep (synthetic HAR)', () => {
     const har = parseHarFile(corpus('har/pagexray__responseCodes_304.har')) as Har;
     expect(entries).toBe(har.log.entries.length);
     expect(kinds.sort()).toEqual(['creator', 'pages', 'version']);
+  });
+});
+
+// ------------------------------------------------------------------ B-40: any JSON value as an entry
+
+describe('sanitize: property (B-40)', () => {
+  const scalar = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('\ud800', 'Bearer abc.def.ghi', '', 'https://u:p@h/x?token=t#code=c'), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+  const nameValue = fc.record({ name: fc.oneof(fc.constantFrom('Cookie', 'Authorization', 'Location', 'X-Api-Key', 'Accept'), fc.string({ maxLength: 10 })), value: scalar }, { requiredKeys: [] });
+  const list = fc.oneof(fc.array(nameValue, { maxLength: 4 }), nameValue, scalar, fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 3 }));
+  const harish = fc.record(
+    {
+      startedDateTime: fc.oneof(fc.constant('2024-01-02T03:04:05.678Z'), scalar),
+      time: scalar,
+      request: fc.oneof(
+        fc.record({ method: scalar, url: scalar, httpVersion: scalar, headers: list, cookies: list, queryString: list, headersSize: scalar, bodySize: scalar, postData: fc.oneof(scalar, fc.record({ mimeType: scalar, text: scalar, params: list }, { requiredKeys: [] })) }, { requiredKeys: [] }),
+        scalar,
+      ),
+      response: fc.oneof(
+        fc.record({ status: scalar, statusText: scalar, headers: list, cookies: list, content: fc.oneof(scalar, fc.record({ size: scalar, mimeType: scalar, text: scalar, encoding: scalar }, { requiredKeys: [] })), redirectURL: scalar }, { requiredKeys: [] }),
+        scalar,
+      ),
+      cache: fc.oneof(scalar, fc.record({ beforeRequest: fc.oneof(scalar, fc.dictionary(fc.string({ maxLength: 8 }), scalar)) }, { requiredKeys: [] })),
+      timings: fc.oneof(scalar, fc.dictionary(fc.constantFrom('send', 'wait', 'receive', 'dns', 'x'), scalar)),
+      _custom: fc.jsonValue({ maxDepth: 3 }),
+    },
+    { requiredKeys: [] },
+  );
+  it('any entry value → a strict HAR or a counted drop, never a throw or an invalid file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(harish, fc.jsonValue({ maxDepth: 4 })), { maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), async (entries, pages) => {
+        const doc = JSON.stringify({ log: { version: '1.2', creator: { name: 'fc', version: '1' }, pages, entries } });
+        async function* one(): AsyncGenerator<Buffer> {
+          yield Buffer.from(doc);
+        }
+        let text = '';
+        const r = await sanitizeHar(one(), { write: async (s) => { text += s; } }, { redactor: createRedactor({ key: Buffer.alloc(32, 5) }) });
+        const out = JSON.parse(text) as Har;
+        expect(checkHar(out).filter((p) => !p.includes('not a HAR 1.2 member'))).toEqual([]);
+        expect(r.entriesIn).toBe(entries.length);
+        expect(r.entriesOut + r.droppedCount).toBe(entries.length);
+        expect(out.log.entries).toHaveLength(r.entriesOut);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -62,21 +62,24 @@ export class Conformer {
     this.note(path);
   }
 
-  /** A required number member (`dflt` when missing or not numeric). */
-  num(o: Obj, key: string, path: string, dflt: number): void {
+  /**
+   * A required number member: `dflt` when missing or not numeric; below `min` (sizes and times use -1
+   * for "unknown", nothing is smaller) it becomes `min`.
+   */
+  num(o: Obj, key: string, path: string, dflt: number, min = -Infinity): void {
     const v = o[key];
-    if (typeof v === 'number' && Number.isFinite(v)) return;
-    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    o[key] = Number.isFinite(n) ? n : dflt;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min) return;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    o[key] = Number.isFinite(n) ? Math.max(n, min) : dflt;
     this.note(path);
   }
 
-  /** An optional number member (timings phases): -1 when present but unusable. */
+  /** An optional number member (timings phases): -1 when present but unusable or below -1. */
   optNum(o: Obj, key: string, path: string): void {
     const v = o[key];
-    if (v === undefined || (typeof v === 'number' && Number.isFinite(v))) return;
-    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    o[key] = Number.isFinite(n) ? n : -1;
+    if (v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= -1)) return;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    o[key] = Number.isFinite(n) ? Math.max(n, -1) : -1;
     this.note(path);
   }
 
@@ -175,8 +178,8 @@ export class Conformer {
     this.nameValues(req, 'headers', 'request.headers', this.plain);
     this.nameValues(req, 'queryString', 'request.queryString', this.plain);
     this.postData(req);
-    this.num(req, 'headersSize', 'request.headersSize', -1);
-    this.num(req, 'bodySize', 'request.bodySize', -1);
+    this.num(req, 'headersSize', 'request.headersSize', -1, -1);
+    this.num(req, 'bodySize', 'request.bodySize', -1, -1);
     this.optStr(req, 'comment', 'request.comment');
   }
 
@@ -188,14 +191,14 @@ export class Conformer {
     this.nameValues(res, 'headers', 'response.headers', this.plain);
     const c = this.obj(res, 'content', 'response.content');
     this.optStr(c, 'text', 'response.content.text');
-    this.num(c, 'size', 'response.content.size', typeof c['text'] === 'string' && c['encoding'] === undefined ? Buffer.byteLength(c['text']) : 0);
+    this.num(c, 'size', 'response.content.size', typeof c['text'] === 'string' && c['encoding'] === undefined ? Buffer.byteLength(c['text']) : 0, -1);
     this.optNum(c, 'compression', 'response.content.compression');
     this.str(c, 'mimeType', 'response.content.mimeType');
     this.optStr(c, 'encoding', 'response.content.encoding');
     this.optStr(c, 'comment', 'response.content.comment');
     this.str(res, 'redirectURL', 'response.redirectURL');
-    this.num(res, 'headersSize', 'response.headersSize', -1);
-    this.num(res, 'bodySize', 'response.bodySize', -1);
+    this.num(res, 'headersSize', 'response.headersSize', -1, -1);
+    this.num(res, 'bodySize', 'response.bodySize', -1, -1);
     this.optStr(res, 'comment', 'response.comment');
   }
 
@@ -225,7 +228,7 @@ export class Conformer {
         this.note(`timings.${k}`);
       } else this.optNum(t, k, `timings.${k}`);
     }
-    for (const k of ['send', 'wait', 'receive'] as const) this.num(t, k, `timings.${k}`, 0);
+    for (const k of ['send', 'wait', 'receive'] as const) this.num(t, k, `timings.${k}`, 0, -1);
     this.optStr(t, 'comment', 'timings.comment');
   }
 
@@ -236,7 +239,7 @@ export class Conformer {
   entry(e: Obj): boolean {
     if (!isObj(e['request'])) return false;
     this.date(e, 'startedDateTime', 'startedDateTime');
-    this.num(e, 'time', 'time', 0);
+    this.num(e, 'time', 'time', 0, -1);
     this.request(e['request']);
     this.response(this.obj(e, 'response', 'response'));
     this.cache(e);

@@ -7,6 +7,7 @@
  * log-level value (or the end) arrives. Missing required members are added at the end (HAR 1.2:
  * version, creator, entries), so the output is always a complete `{"log":{…}}`.
  */
+import { UserError } from '../core/errors.js';
 import type { TextOutput } from './output.js';
 
 const LOG_INDENT = '    ';
@@ -61,7 +62,11 @@ export class HarWriter {
   }
 
   async entry(value: unknown): Promise<void> {
-    if (this.entriesState === 'closed') throw new Error('HarWriter: log.entries was already closed');
+    if (this.entriesState === 'closed') {
+      throw new UserError('log.entries appears twice in the input, with other members of log between the two', {
+        hint: 'repair the file (merge the two arrays) and run again',
+      });
+    }
     if (this.entriesState === 'none') {
       await this.key('entries');
       await this.out.write('[');

@@ -103,7 +103,8 @@ export async function sanitizeHar(input: AsyncIterable<Buffer>, out: Pick<TextOu
       result.entriesOut++;
       continue;
     }
-    // log-level values the scanner hands over: version, creator, pages
+    // log-level values the scanner hands over: version, creator, pages (a repeated key keeps the first)
+    if (writer.has(item.key)) continue;
     if (item.key === 'version') {
       const v = item.value;
       await writer.logValue('version', typeof v === 'string' && VERSION_RE.test(v) ? v : '1.2');
