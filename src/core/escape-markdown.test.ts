@@ -192,12 +192,11 @@ describe('mdText and mdCell (M1, M2, M3, M8)', () => {
     expect([...mdText('x'.repeat(1000), { max: Number.NaN })]).toHaveLength(200);
   });
 
-  it('is linear: 8 MB of hostile input is cut after the cap', () => {
+  // Its speed is measured in bench/hostile-lines.mjs (npm run bench), never in timed tests.
+  it('8 MB of hostile input is cut after the cap', () => {
     const big = '<img src=x>|\u202E\r\n'.repeat(500_000);
-    const started = performance.now();
     expect(mdText(big)).toHaveLength(mdText(big.slice(0, 400)).length);
     expect(mdFence(big).length).toBeLessThan(8 * 64 * 1024); // a label is at most 8 per input unit
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -168,11 +168,18 @@ describe('hostile lines stay linear (security.md B-24)', () => {
     '1.1.1.1 - - [07/Feb/2020:11:48:51 +0000] "GET / HTTP/1.1" 200 1 "-" "-" ' + ', '.repeat(5_000),
     ' '.repeat(10_000),
   ];
-  test.each(hostile.map((h, i) => [i, h] as const))('hostile line %i parses or rejects in < 10 ms', (_i, line) => {
-    p(line); // warm-up
-    const t0 = performance.now();
-    for (let k = 0; k < 10; k++) p(line);
-    const per = (performance.now() - t0) / 10;
-    expect(per).toBeLessThan(10);
+  // Speed is measured in bench/hostile-lines.mjs (npm run bench), never in timed tests: here the call
+  // returns a record or a short rejection reason, the same answer twice, no field longer than the line.
+  test.each(hostile.map((h, i) => [i, h] as const))('hostile line %i parses or rejects with a reason', (_i, line) => {
+    const first = p(line);
+    expect('ok' in first || 'directive' in first).toBe(true);
+    if ('ok' in first && !first.ok) {
+      expect(first.reason.length).toBeGreaterThan(0);
+      expect(first.reason.length).toBeLessThanOrEqual(1024);
+    }
+    if ('ok' in first && first.ok) {
+      for (const v of Object.values(first.record)) if (typeof v === 'string') expect(v.length).toBeLessThanOrEqual(line.length);
+    }
+    expect(p(line)).toEqual(first);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * (e) Hostile input (security.md B-12, B-18, B-20, B-24, B-40): deep JSON, megabyte lines, binary
- * junk and arbitrary strings. Every structured parser must return a result (never throw), reject
- * with a reason, and do it fast.
+ * junk and arbitrary strings. Every structured parser must return a result (never throw) and reject
+ * with a reason. Speed is measured in bench/hostile-lines.mjs (npm run bench), never in timed tests:
+ * here a hostile line must return, and what it returns must be bounded.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +19,11 @@ function primed(f: LogFormat): LineParser {
   return parse;
 }
 
-function timed(parse: LineParser, line: string): { res: LineResult; ms: number } {
-  const t0 = performance.now();
+/** The answer and its size: a rejection reason stays short whatever the line (no echo of a 1 MB line). */
+function answer(parse: LineParser, line: string): LineResult {
   const res = parse(line);
-  return { res, ms: performance.now() - t0 };
+  if ('ok' in res && !res.ok) expect(res.reason.length).toBeLessThanOrEqual(1024);
+  return res;
 }
 
 function isValidResult(r: unknown): boolean {
@@ -33,12 +35,6 @@ function isValidResult(r: unknown): boolean {
 }
 
 const MB = 1 << 20;
-
-/**
- * Per-line time budget. Typical cost is 0.1–60 ms for a 1 MB line; the budget is loose because CI
- * shares cores, and still catches what matters: a quadratic or backtracking path on 1 MB takes minutes.
- */
-const BUDGET_MS = 1000;
 
 /** A flat copy (as the line reader produces), not a rope of concatenations. */
 function flat(s: string): string {
@@ -62,9 +58,7 @@ describe('hostile input', () => {
   it(`JSON nested deeper than ${MAX_JSON_DEPTH} is rejected as json_too_deep, before JSON.parse`, () => {
     const deep = '{"status":200,"path":"/","x":' + '['.repeat(100000) + ']'.repeat(100000) + '}';
     for (const f of jsonIds) {
-      const { res, ms } = timed(f.create(), deep);
-      expect(res).toEqual({ ok: false, reason: REASON_TOO_DEEP });
-      expect(ms).toBeLessThan(BUDGET_MS);
+      expect(answer(f.create(), deep)).toEqual({ ok: false, reason: REASON_TOO_DEEP });
     }
   });
 
@@ -77,25 +71,25 @@ describe('hostile input', () => {
     expect(parse(escaped)).toMatchObject({ ok: true, record: { path: '/"' + '['.repeat(200) } });
   });
 
-  it('a 1 MB line is rejected quickly by every format (no JSON, no separators, all separators)', () => {
+  it('a 1 MB line is rejected with a short reason by every format (no JSON, no separators, all separators)', () => {
     const lines = ['a'.repeat(MB), ' '.repeat(MB - 1) + 'x', 'x '.repeat(MB / 2), '\t'.repeat(MB), '{' + '"a":1,'.repeat(MB / 6) + '"b":2}', '"'.repeat(MB), '"' + '""'.repeat(MB / 2) + '" x']
       .map(flat);
     for (const f of structuredFormats) {
       const parse = primed(f);
       for (const line of lines) {
-        const { res, ms } = timed(parse, line);
+        const res = answer(parse, line);
         expect(isValidResult(res)).toBe(true);
         if ('ok' in res) expect(res.ok, `${f.id} accepted a 1 MB junk line`).toBe(false);
-        expect(ms, `${f.id} took ${ms} ms on a 1 MB line`).toBeLessThan(BUDGET_MS);
       }
     }
   });
 
-  it('a 1 MB valid JSON object with a huge string is parsed once, not rescanned per field', () => {
+  it('a 1 MB valid JSON object with a huge string is a record (its speed: bench/hostile-lines.mjs)', () => {
     const line = flat('{"status":404,"path":"/' + 'x'.repeat(MB) + '"}');
-    const { res, ms } = timed(structuredFormats.find((f) => f.id === 'json')!.create(), line);
+    const res = answer(structuredFormats.find((f) => f.id === 'json')!.create(), line);
     expect(res).toMatchObject({ ok: true, record: { status: 404 } });
-    expect(ms).toBeLessThan(BUDGET_MS);
+    // the kept path is the string itself, not a re-escaped or concatenated copy
+    if ('ok' in res && res.ok) expect(res.record.path!.length).toBeLessThanOrEqual(line.length);
   });
 
   it('binary junk is rejected with a reason by every format', () => {

@@ -17,6 +17,21 @@ function isRecord(r: LineResult): r is { ok: true; record: RequestRecord } {
   return 'ok' in r && r.ok;
 }
 
+/** A parser answer is a record or a rejection with a short reason; no string in it outgrows the line. */
+function expectBoundedResult(r: LineResult, lineLength: number, what = ''): void {
+  expect('ok' in r || 'directive' in r, what).toBe(true);
+  if ('ok' in r && !r.ok) {
+    expect(typeof r.reason, what).toBe('string');
+    expect(r.reason.length, what).toBeGreaterThan(0);
+    expect(r.reason.length, `${what}: reason length`).toBeLessThanOrEqual(1024);
+  }
+  if (isRecord(r)) {
+    for (const [k, v] of Object.entries(r.record)) {
+      if (typeof v === 'string') expect(v.length, `${what}: ${k}`).toBeLessThanOrEqual(lineLength);
+    }
+  }
+}
+
 function byId(id: string): LogFormat {
   const f = textFormats.find((x) => x.id === id);
   if (!f) throw new Error(`no format ${id}`);
@@ -250,12 +265,14 @@ describe('(e) hostile lines parse or reject quickly (security.md B-24, B-40)', (
     'Mar  1 12:00:00 host haproxy[1]: ' + ': '.repeat(5_000),
   ];
   const cases = textFormats.flatMap((f) => hostile.map((h, i) => [`${f.id} / hostile #${i}`, f, h] as const));
+  // No timing here (speed is measured in bench/hostile-lines.mjs): the call returns, the answer is
+  // a record or a rejection with a short reason, the same on a second call, and no field is longer
+  // than the line it came from.
   test.each(cases)('%s', (_n, f, line) => {
     const p = f.create();
-    p(line);
-    const t0 = performance.now();
-    for (let k = 0; k < 5; k++) p(line);
-    expect((performance.now() - t0) / 5).toBeLessThan(10);
+    const first = p(line);
+    expectBoundedResult(first, line.length);
+    expect(p(line)).toEqual(first);
   });
 
   test('any string is a record or a rejection with a reason, never a throw', () => {
@@ -282,27 +299,9 @@ describe('(e) hostile lines parse or reject quickly (security.md B-24, B-40)', (
   });
 });
 
-describe('performance', () => {
-  // Measured alone: about 1.1-1.3 µs per line on the 2-core dev box. vitest runs test files in
-  // parallel (and other work shares the box), so the figure is the best of many short chunks,
-  // which approximates an unloaded run; the bound still catches a slower algorithm.
-  test('combined parses a real line in under 2 µs (best chunk)', () => {
-    const lines = corpusLines('elastic-examples__apache_logs.log');
-    const p = byId('combined').create();
-    for (const l of lines) p(l); // warm-up
-    const chunk = 1000;
-    let best = Infinity;
-    for (let round = 0; round < 40; round++) {
-      const from = (round * chunk) % (lines.length - chunk);
-      const t0 = performance.now();
-      for (let i = from; i < from + chunk; i++) p(lines[i]!);
-      best = Math.min(best, ((performance.now() - t0) * 1000) / chunk);
-    }
-    console.log(`combined: ${best.toFixed(2)} µs/line (best 1000-line chunk)`);
-    expect(best).toBeLessThan(2);
-  });
-
-  test('1 MB lines are handled in well under 250 ms by every format', () => {
+describe('over-long lines (B-18)', () => {
+  // Speed is measured in bench/ (npm run bench, bench/hostile-lines.mjs), never in timed tests.
+  test('1 MB lines give a record or a rejection with a reason in every format', () => {
     const MB = 1 << 20;
     const head = '1.1.1.1 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "';
     const lines = [
@@ -311,13 +310,7 @@ describe('performance', () => {
     ];
     for (const f of textFormats) {
       const p = f.create();
-      for (const line of lines) {
-        const t0 = performance.now();
-        const r = p(line);
-        const ms = performance.now() - t0;
-        expect('ok' in r, f.id).toBe(true);
-        expect(ms, `${f.id} took ${ms} ms on a 1 MB line`).toBeLessThan(250);
-      }
+      for (const line of lines) expectBoundedResult(p(line), line.length, f.id);
     }
   });
 });
