@@ -368,7 +368,10 @@ describe('diff outputs escape untrusted text', () => {
     }
     expect(md).toContain('Values from untrusted input are escaped.');
 
-    const json = JSON.parse(toJson(d)) as DiffResult;
+    const jsonText = toJson(d);
+    // eslint-disable-next-line no-control-regex
+    expect(jsonText).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2028\u2029]/);
+    const json = JSON.parse(jsonText) as DiffResult;
     expect(json.new.length).toBe(d.new.length);
     expect(json.routes.length).toBe(d.routes.length);
   });

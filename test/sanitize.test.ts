@@ -630,6 +630,33 @@ describe('sanitize: B-8 canary sweep (synthetic HAR)', () => {
     expect(outHar.log.pages[0].id).toBe('page_1');
   });
 
+  it('terminal payloads (B-25) leave the output as JSON escapes: no control, C1, bidi or separator character in the bytes', async () => {
+    const payloads = ['\u001b]0;PWNED\u0007', '\u001b]52;c;aGk=\u0007', '\u009b31m', '\u202eevil', '\u2028x', '\u0008\r', '\u200bzw', '\u007f'];
+    const har = {
+      log: {
+        version: '1.2', creator: { name: `synthetic${payloads[0]}`, version: '1' },
+        pages: [{ startedDateTime: '2024-05-01T10:00:00.000Z', id: 'p', title: payloads.join(' '), pageTimings: {} }],
+        entries: payloads.map((p, i) => ({
+          startedDateTime: '2024-05-01T10:00:00.000Z', time: 1,
+          request: { method: 'GET', url: `https://a.example/${encodeURIComponent(p)}?q=${p}`, httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'User-Agent', value: p }, { name: `X-${i}`, value: p }], queryString: [{ name: 'q', value: p }], headersSize: -1, bodySize: -1 },
+          response: { status: 500, statusText: p, httpVersion: 'HTTP/1.1', cookies: [], headers: [], content: { size: 10, mimeType: 'text/plain', text: `error ${p}` }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          cache: {}, timings: { send: 0, wait: 1, receive: 0 }, _error: p,
+        })),
+      },
+    };
+    const src = fresh('b25.har');
+    writeFileSync(src, JSON.stringify(har));
+    const out = fresh('b25-out.har');
+    await sanitizeFile(src, out);
+    const text = readFileSync(out, 'utf8');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/);
+    const back = JSON.parse(text) as Har;
+    expect(checkHar(back)).toEqual([]);
+    // the same values, only escaped
+    expect(back.log.entries.map((e) => e['response'].statusText)).toEqual(payloads);
+  });
+
   it('a string past the in-memory cap is omitted (size and hash only), with its canary', async () => {
     const big = 'A'.repeat(300_000) + canary('huge') + 'B'.repeat(10_000);
     const har = {

@@ -4,6 +4,7 @@
  */
 import { mdTable, mdText } from '../core/escape-markdown.js';
 import { toTerminal } from '../core/escape-terminal.js';
+import { safeJson } from '../sanitize/json-text.js';
 import { pct, type ChangedIncident, type DiffResult, type NewOrGone, type RouteChange, type RouteSide, type SideInfo } from './compare.js';
 
 export { pct };
@@ -145,5 +146,5 @@ export function toMarkdown(d: DiffResult): string {
 // ------------------------------------------------------------------ json
 
 export function toJson(d: DiffResult): string {
-  return JSON.stringify(d) + '\n';
+  return safeJson(d) + '\n';
 }

@@ -8,14 +8,15 @@
  * version, creator, entries), so the output is always a complete `{"log":{…}}`.
  */
 import { UserError } from '../core/errors.js';
+import { safeJson } from './json-text.js';
 import type { TextOutput } from './output.js';
 
 const LOG_INDENT = '    ';
 const ENTRY_INDENT = '      ';
 
-/** JSON.stringify with 2-space indentation, shifted right by `indent`. */
+/** JSON with 2-space indentation (terminal-safe escapes, see json-text.ts), shifted right by `indent`. */
 function indented(value: unknown, indent: string): string {
-  const s = JSON.stringify(value, null, 2) ?? 'null';
+  const s = safeJson(value, 2);
   return s.replaceAll('\n', '\n' + indent);
 }
 

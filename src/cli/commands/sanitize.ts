@@ -7,6 +7,7 @@
 import { UserError, EXIT } from '../../core/errors.js';
 import { toTerminal } from '../../core/escape-terminal.js';
 import { sanitizeFile, type SanitizeResult } from '../../sanitize/index.js';
+import { safeJson } from '../../sanitize/json-text.js';
 
 export interface SanitizeCliOptions {
   output?: string;
@@ -54,7 +55,7 @@ export async function runSanitize(input: string, opts: SanitizeCliOptions): Prom
   }
   const r = await sanitizeFile(input, output);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ input, ...r }) + '\n');
+    process.stdout.write(safeJson({ input, ...r }) + '\n');
   } else {
     process.stderr.write(formatSanitizeSummary(input, r));
   }
