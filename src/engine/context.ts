@@ -71,6 +71,18 @@ export class AnalysisContext {
   /** host\0route → minute → [total, failed] */
   private readonly traffic = new Map<string, Map<number, [number, number]>>();
 
+  private readonly versionCache = new Map<string, { key: string; version: number } | null>();
+
+  /** versionKey, memoized: there are far fewer routes than requests. */
+  private versionOf(route: string): { key: string; version: number } | null {
+    let v = this.versionCache.get(route);
+    if (v === undefined) {
+      v = versionKey(route);
+      if (this.versionCache.size < 100_000) this.versionCache.set(route, v);
+    }
+    return v;
+  }
+
   observe(o: ContextObservation): void {
     const rk = (o.host ?? '') + '\u0000' + o.route;
     if (o.ts !== null) {
@@ -86,7 +98,7 @@ export class AnalysisContext {
       if (!rs) { rs = { ok: 0, okClients: new Set() }; this.routes.set(rk, rs); }
       rs.ok++;
       if (rs.okClients.size < CLIENTS_CAP) rs.okClients.add(o.client);
-      const v = versionKey(o.route);
+      const v = this.versionOf(o.route);
       if (v) {
         const vk = (o.host ?? '') + '\u0000' + v.key;
         if ((this.versions.get(vk) ?? -1) < v.version) this.versions.set(vk, v.version);
@@ -112,7 +124,7 @@ export class AnalysisContext {
     const rk = (host ?? '') + '\u0000' + route;
     const rs = this.routes.get(rk);
     let newer = false;
-    const v = versionKey(route);
+    const v = this.versionOf(route);
     if (v) newer = (this.versions.get((host ?? '') + '\u0000' + v.key) ?? -1) > v.version;
     return {
       routeSucceeds: rs !== undefined && rs.ok > 0,
