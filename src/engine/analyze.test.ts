@@ -172,6 +172,15 @@ describe('incidents', () => {
     expect(store.views.incidents().map((r) => r.id).sort()).toEqual(before);
   });
 
+  it('an empty database analyzes to nothing', () => {
+    const empty = openStore(join(dir, 'empty.db'));
+    try {
+      expect(analyze(empty)).toMatchObject({ requests: 0, failures: 0, incidents: 0, warnings: 0 });
+    } finally {
+      empty.close();
+    }
+  });
+
   it('a shorter gap splits more', () => {
     const short = analyze(store, { gapMs: 1000 });
     expect(short.incidents).toBeGreaterThan(summary.incidents);

@@ -81,6 +81,12 @@ describe('learned templates', () => {
     expect(m.get('\u0000/v1/items/55')).toBe('/v1/items/{id}');
   });
 
+  it('never turns version segments into parameters', () => {
+    const t = learn(['v1', 'v2', 'v3', 'v4', 'v5'].flatMap((v) => [`/api/${v}/users/1`, `/api/${v}/orders/2`]));
+    expect(t('/api/v1/users/1')).toBe('/api/v1/users/{id}');
+    expect(t('/api/v5/orders/2')).toBe('/api/v5/orders/{id}');
+  });
+
   it('templates file names with ids and keeps the extension', () => {
     const t = learn(['/img/a1.png', '/img/b2.png', '/img/c3.png', '/img/logo.png']);
     expect(t('/img/a1.png')).toBe('/img/{id}.png');

@@ -158,7 +158,8 @@ function learn(node: Node, depth: number, o: Required<TemplateOptions>): void {
 }
 
 function mergeChildren(node: Node, depth: number, o: Required<TemplateOptions>): void {
-  const literals = [...node.children.keys()].filter((k) => !isPlaceholder(k) && k !== '');
+  // Version segments (v1, v2 …) are never parameters: the deprecated rules compare them.
+  const literals = [...node.children.keys()].filter((k) => !isPlaceholder(k) && k !== '' && !VERSION_RE.test(k));
   if (literals.length < 2) return;
   let mergeKeys: string[] = [];
   let name = '{param}';
