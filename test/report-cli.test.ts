@@ -21,6 +21,13 @@ afterAll(() => tmp.cleanup());
 
 const withoutClock = (md: string): string => md.replace(/^Generated \S+/m, 'Generated <time>');
 
+/** Runs the CLI and parses its JSON stdout; a failed run fails with its stderr. */
+function cliJson<T>(args: string[]): T {
+  const r = runCli(args);
+  expect(r.code, `faultline ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
 describe('faultline report', () => {
   it('writes the report to stdout, lint-clean', () => {
     const r = runCli(['report', '--db', DB]);
@@ -79,7 +86,7 @@ describe('faultline report', () => {
   });
 
   it('filters: --cause, --incident (prefix), --since/--until, and bad values are user errors', () => {
-    const all = JSON.parse(runCli(['incidents', '--db', DB, '--json']).stdout) as Array<{ id: string; cause: string }>;
+    const all = cliJson<Array<{ id: string; cause: string }>>(['incidents', '--db', DB, '--json']);
     const auth = runCli(['report', '--db', DB, '--cause', 'auth']).stdout;
     const sections = auth.match(/^### \d+\. /gm) ?? [];
     expect(sections.length).toBe(all.filter((i) => i.cause === 'auth').length);
@@ -144,7 +151,7 @@ describe('faultline check', () => {
 
 describe('--json contracts', () => {
   it('incidents --json: array, most severe first, exact keys, ISO times', () => {
-    const list = JSON.parse(runCli(['incidents', '--db', DB, '--json']).stdout) as Array<Record<string, unknown>>;
+    const list = cliJson<Array<Record<string, unknown>>>(['incidents', '--db', DB, '--json']);
     expect(list.length).toBeGreaterThan(0);
     for (const i of list) {
       expect(Object.keys(i)).toEqual(['id', 'cause', 'subcause', 'title', 'severity', 'first_seen', 'last_seen', 'count', 'routes', 'statuses', 'sources']);
@@ -156,7 +163,7 @@ describe('--json contracts', () => {
 
   it('failures --json: one object per failed request, line for logs and entry for HAR', () => {
     const lines = runCli(['failures', '--db', DB, '--json']).stdout.trimEnd().split('\n');
-    const total = JSON.parse(runCli(['check', '--db', DB, '--max-error-rate', '100%', '--json']).stdout).failures as number;
+    const total = cliJson<{ failures: number }>(['check', '--db', DB, '--max-error-rate', '100%', '--json']).failures;
     expect(lines.length).toBe(total);
     const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const r of rows) {
@@ -171,10 +178,10 @@ describe('--json contracts', () => {
     }
     // The locator in a failure line finds the same request with `show`.
     const har = rows.find((r) => r['entry'] !== null)!;
-    const shown = JSON.parse(runCli(['show', `${har['source']}#${har['entry']}`, '--db', DB, '--json']).stdout) as Record<string, unknown>;
+    const shown = cliJson<Record<string, unknown>>(['show', `${har['source']}#${har['entry']}`, '--db', DB, '--json']);
     expect([shown['type'], shown['url'], shown['status'], shown['incident']]).toEqual(['request', har['url'], har['status'], har['incident']]);
     const log = rows.find((r) => r['line'] !== null)!;
-    const shownLog = JSON.parse(runCli(['show', `${log['source']}:${log['line']}`, '--db', DB, '--json']).stdout) as Record<string, unknown>;
+    const shownLog = cliJson<Record<string, unknown>>(['show', `${log['source']}:${log['line']}`, '--db', DB, '--json']);
     expect([shownLog['url'], shownLog['status']]).toEqual([log['url'], log['status']]);
     // --cause filters.
     const auth = runCli(['failures', '--db', DB, '--json', '--cause', 'auth']).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { cause: string });
@@ -183,14 +190,14 @@ describe('--json contracts', () => {
   });
 
   it('warnings --json: exact keys', () => {
-    const list = JSON.parse(runCli(['warnings', '--db', DB, '--json']).stdout) as Array<Record<string, unknown>>;
+    const list = cliJson<Array<Record<string, unknown>>>(['warnings', '--db', DB, '--json']);
     expect(list.length).toBeGreaterThan(0);
     for (const w of list) expect(Object.keys(w)).toEqual(['id', 'kind', 'route', 'host', 'title', 'evidence', 'first_seen', 'last_seen', 'count']);
   });
 
   it('show ID --json for an incident, by prefix', () => {
-    const [first] = JSON.parse(runCli(['incidents', '--db', DB, '--json']).stdout) as Array<{ id: string; count: number }>;
-    const d = JSON.parse(runCli(['show', first!.id.slice(0, 12), '--db', DB, '--json']).stdout) as Record<string, unknown>;
+    const [first] = cliJson<Array<{ id: string; count: number }>>(['incidents', '--db', DB, '--json']);
+    const d = cliJson<Record<string, unknown>>(['show', first!.id.slice(0, 12), '--db', DB, '--json']);
     expect([d['type'], d['id'], d['member_count']]).toEqual(['incident', first!.id, first!.count]);
   });
 
@@ -223,7 +230,7 @@ describe('terminal safety of the plain-text views (T1, T7) on a synthetic hostil
   });
 
   it('no control byte reaches stdout except newlines', () => {
-    const [first] = JSON.parse(runCli(['incidents', '--db', hdb, '--json']).stdout) as Array<{ id: string }>;
+    const [first] = cliJson<Array<{ id: string }>>(['incidents', '--db', hdb, '--json']);
     for (const args of [['incidents'], ['failures'], ['warnings'], ['show', first!.id], ['show', `${log}:1`], ['show', `${log}:3`], ['check', '--max-error-rate', '1%']]) {
       const r = runCli([...args, '--db', hdb]);
       expect(r.stdout.length, args.join(' ')).toBeGreaterThan(0);
