@@ -17,14 +17,17 @@ const KNOWN_SCHEMES = new Set([
   'sharedkeylite', 'sso-key', 'splunk', 'klaviyo-api-key', 'gitlab-ci-token',
 ]);
 
+/**
+ * An unknown scheme word kept in Authorization: letters and `- . _` only, at most 24 characters. Digits
+ * are refused (known schemes with digits are listed), so the first half of a `<key> <signature>` style
+ * credential is not mistaken for a scheme.
+ */
 function isSchemeToken(w: string): boolean {
-  if (w.length === 0 || w.length > 32) return false;
-  const c0 = w.charCodeAt(0);
-  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
-  for (let k = 1; k < w.length; k++) {
+  if (w.length === 0 || w.length > 24) return false;
+  for (let k = 0; k < w.length; k++) {
     const c = w.charCodeAt(k);
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
-    if (!ok) return false;
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!(letter || (k > 0 && (c === 45 || c === 46 || c === 95)))) return false;
   }
   return true;
 }
@@ -61,6 +64,7 @@ export function redactCookieHeader(ctx: Ctx, v: string): string {
   const parts = v.split(';');
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!;
+    if (isMarker(part.trim())) continue; // a nameless cookie redacted before (its marker may hold `=`)
     const eq = part.indexOf('=');
     if (eq < 0) {
       const t = part.trim();
@@ -84,6 +88,7 @@ export function redactSetCookie(ctx: Ctx, v: string): string {
     for (let k = 0; k < parts.length; k++) {
       const part = parts[k]!;
       const eq = part.indexOf('=');
+      if (k === 0 && isMarker(part.trim())) continue;
       if (k === 0) {
         if (eq < 0) { if (part.trim().length > 0) parts[k] = cookieValue(ctx, part); }
         else if (part.slice(eq + 1).trim().length > 0) parts[k] = part.slice(0, eq + 1) + cookieValue(ctx, part.slice(eq + 1));

@@ -78,8 +78,11 @@ export function scanText(ctx: Ctx, s: string, mode: ScanMode): string {
       continue;
     }
     if (c === 92 /* \ */) {
-      let k = 2;
-      if (s.charCodeAt(i + 1) === 117 /* u */) {
+      // A JSON escape is one unit (`\n` before `eyJ…` is not part of the token); any other backslash is
+      // a plain separator, so `\%22eyJ…` still sees the `%22`.
+      const e = s.charCodeAt(i + 1);
+      let k = e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116 || e === 117 ? 2 : 1;
+      if (e === 117 /* u */) {
         k = 6;
         for (let j = 2; j < 6; j++) if (!isHexCode(s.charCodeAt(i + j))) { k = 2; break; }
       }
@@ -221,10 +224,26 @@ function authScheme(ctx: Ctx, s: string, end: number, mode: ScanMode): WordResul
   if (q === p) return null;
   let r = q;
   while (r < s.length && r - q < 3 && s.charCodeAt(r) === 61) r++;
-  if (r > q && r < s.length && (s.charCodeAt(r) === 34 || isToken68(s.charCodeAt(r)))) return authParams(ctx, s, p, mode);
+  if (r > q && r < s.length && (s.charCodeAt(r) === 34 || isToken68(s.charCodeAt(r)) || markerEndAt(s, r) > 0)) {
+    // `realm="x"`, `error=invalid_token`: auth-params. A name that does not read as a parameter name
+    // (digits, long) is the credential itself with `=` inside: take the whole run.
+    if (isParamName(s, p, q)) return authParams(ctx, s, p, mode);
+    while (r < s.length && r - p < VALUE_CAP && (isToken68(s.charCodeAt(r)) || s.charCodeAt(r) === 61)) r++;
+  }
   const tok = s.slice(p, r);
   if (!credentialLike(tok)) return null;
   return { reps: [[p, r, ctx.marker('R-P2', tok, mode.url)]], next: r };
+}
+
+/** An auth-param name: a letter, then letters, `_` or `-`; at most 32 characters. */
+function isParamName(s: string, from: number, to: number): boolean {
+  if (to - from > 32) return false;
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!(letter || (k > from && (c === 95 || c === 45)))) return false;
+  }
+  return true;
 }
 
 /** `name=value, name="value"` lists (Digest, OAuth 1, AWS4, Bearer challenges): secret-looking values go. */
@@ -242,6 +261,12 @@ function authParams(ctx: Ctx, s: string, p: number, mode: ScanMode): WordResult 
     if (q === ns || s.charCodeAt(q) !== 61) { q = consumed; break; }
     const name = s.slice(ns, q).toLowerCase();
     q++;
+    const already = markerEndAt(s, q);
+    if (already > 0) {
+      // Redacted before: the marker is the whole value.
+      q = already;
+      continue;
+    }
     let vs: number;
     let ve: number;
     if (s.charCodeAt(q) === 34) {
@@ -318,7 +343,11 @@ function readValue(s: string, p0: number, encoded: boolean): Span | null {
   }
   if (c === 123 || c === 91) return null;
   let q = p;
-  while (q < limit && !isValueStop(s.charCodeAt(q)) && !(encoded && isEncodedStop(s, q))) q++;
+  while (q < limit && !isValueStop(s.charCodeAt(q)) && !(encoded && isEncodedStop(s, q))) {
+    // One of our markers ends the value (it is already redacted text, not part of the secret).
+    if (s.charCodeAt(q) === 91 && q > p && markerEndAt(s, q) > 0) break;
+    q++;
+  }
   return { vs: p, ve: q, next: q };
 }
 
@@ -364,6 +393,8 @@ function assignment(ctx: Ctx, s: string, i: number, end: number, mode: ScanMode)
     const span = quoted ? readValue(s, p, false) : readLine(s, p);
     if (!span || span.ve <= span.vs) return null;
     const v = s.slice(span.vs, span.ve);
+    // Inside a URL the header rules' markers (with `#` and spaces) would split the URL: one URL-form marker.
+    if (mode.url) return { reps: markerEndAt(s, span.vs) === span.ve ? [] : [[span.vs, span.ve, secretMarker(ctx, 'R-H1', v, true)]], next: span.next };
     const red = redactHeaderValue(ctx, name, v, mode.depth);
     return { reps: red === v ? [] : [[span.vs, span.ve, red]], next: span.next };
   }
