@@ -57,4 +57,19 @@ describe('context facts', () => {
     expect(result.incidents[0]!.messages).toEqual([{ template: 'Order <*> not found', count: 3 }]);
     expect(result.warnings).toEqual([]);
   });
+
+  it('warnings aggregate per host for host-level kinds and per route for deprecations', () => {
+    const cookie: [string, string][] = [['Cookie', 'sid=[REDACTED:R-C1#0a0b0c0d0e0f]']];
+    const plain = ['/a', '/b/1', '/c'].map((p, k) => rec({ ts: T0 + k, scheme: 'http', host: 'shop.example.com', path: p, reqHeaders: cookie }));
+    const dep = [1, 2].map((k) => rec({ ts: T0 + 10 + k, path: `/v1/items/${k}`, respHeaders: [['Sunset', 'Tue, 31 Dec 2024 23:59:59 GMT']] }));
+    const { result } = runOn([...plain, ...dep]);
+    const http = result.warnings.filter((w) => w.kind === 'credentials-over-http');
+    expect(http).toHaveLength(1);
+    expect(http[0]).toMatchObject({ host: 'shop.example.com', route: null, count: 3, firstSeen: T0, lastSeen: T0 + 2 });
+    const d = result.warnings.filter((w) => w.kind === 'deprecated-endpoint');
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ route: '/v1/items/{id}', count: 2 });
+    expect(d[0]!.title).toContain('Sunset 2024-12-31');
+    expect(result.failures).toBe(0);
+  });
 });

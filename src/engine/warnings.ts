@@ -2,7 +2,7 @@
  * Early warnings on requests that succeeded (never on failures): deprecated endpoints still in
  * use (with the Sunset date), rate-limit headroom under 10%, tokens used within minutes of their
  * expiry, credentials over plain http or in query strings, APIs on a bare public IP.
- * Aggregated per kind + host + route.
+ * Aggregated per kind and host; deprecations and credentials in queries also per route.
  */
 import { createHash } from 'node:crypto';
 import { jwtExpiresWithin } from './compile.js';
@@ -72,15 +72,19 @@ function decodeName(s: string): string {
   try { return decodeURIComponent(s).toLowerCase(); } catch { return s.toLowerCase(); }
 }
 
-/** Aggregates warnings per kind + host + route. */
+/** Kinds that are about a whole host (one warning per host), not about one endpoint. */
+const HOST_LEVEL = new Set<WarningKind>(['credentials-over-http', 'bare-public-ip', 'rate-limit-headroom', 'token-near-expiry']);
+
+/** Aggregates warnings per kind + host (+ route for endpoint-level kinds). */
 export class WarningCollector {
   private readonly byKey = new Map<string, WarningRecord>();
 
-  add(f: Facts, route: string): void {
+  add(f: Facts, endpoint: string): void {
     const hits = detectWarnings(f);
     for (const h of hits) {
       const host = f.r.host;
-      const key = `${h.kind}\u0000${host ?? ''}\u0000${route}`;
+      const route = HOST_LEVEL.has(h.kind) ? null : endpoint;
+      const key = `${h.kind}\u0000${host ?? ''}\u0000${route ?? ''}`;
       let w = this.byKey.get(key);
       if (!w) {
         w = {
