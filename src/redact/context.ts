@@ -26,9 +26,19 @@ export class Ctx {
     this.counts.set(rule, (this.counts.get(rule) ?? 0) + n);
   }
 
+  /** Recent short values and their hashes: the same cookie or token repeats in every request. */
+  private readonly hashes = new Map<string, string>();
+
   /** First 12 hex characters of HMAC-SHA256(key, value) (O3). */
   hash(value: string): string {
-    return createHmac('sha256', this.key).update(value, 'utf8').digest('hex').slice(0, 12);
+    if (value.length > 256) return createHmac('sha256', this.key).update(value, 'utf8').digest('hex').slice(0, 12);
+    let h = this.hashes.get(value);
+    if (h === undefined) {
+      h = createHmac('sha256', this.key).update(value, 'utf8').digest('hex').slice(0, 12);
+      if (this.hashes.size >= 8192) this.hashes.clear();
+      this.hashes.set(value, h);
+    }
+    return h;
   }
 
   /** `[REDACTED:<rule>#<h>]`, counted under `rule`; the value is remembered for the echo sweep. */
