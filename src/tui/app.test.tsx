@@ -161,4 +161,10 @@ describe('App over hand-built view-model objects (synthetic data)', () => {
     expect(m.frame()).not.toMatch(/TREND/);
   });
 
+  it('says what it needs instead of drawing a broken screen on a tiny terminal', async () => {
+    const m = await mount({}, { columns: 30, rows: 8 });
+    expect(m.frame().replace(/\s+/g, ' ')).toMatch(/needs 40×10 \(now 30×8\); q quits/);
+    expect(m.frame().split('\n').length).toBeLessThanOrEqual(7);
+    for (const l of m.frame().split('\n')) expect(l.length).toBeLessThanOrEqual(29);
+  });
 });

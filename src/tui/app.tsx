@@ -22,7 +22,9 @@ import type { ScreenProps } from './screens/types.js';
 import type { ReportScope, TuiSource } from './source.js';
 import { createTheme, type Theme } from './theme.js';
 import { useAppInput } from './use-app-input.js';
-import { useTerminalSize, type Size } from './use-terminal-size.js';
+import { MIN_SIZE, tooSmall, useTerminalSize, type Size } from './use-terminal-size.js';
+import { LinePane } from './components/line-pane.js';
+import { wrapped } from './lines.js';
 import { filterOptions } from './views/filter-options.js';
 
 export interface AppProps {
@@ -77,7 +79,7 @@ export function App({ source, size, theme, initial }: AppProps) {
   const keys = useKeyRouter();
   useAppInput({
     state, dispatch, context, overlayViewport: bodyHeight, keys,
-    helpCount: helpLines(context).length,
+    helpCount: helpLines(context, width).length,
     filterOptions: () => filterOptions(source.overview(), state.filters, state.time),
   });
 
@@ -90,6 +92,18 @@ export function App({ source, size, theme, initial }: AppProps) {
   else if (screen.kind === 'overview') body = <OverviewScreen {...props} />;
   else if (screen.kind === 'incident') body = <IncidentScreen key={screen.id} {...props} />;
   else body = <RequestScreen key={screen.id} {...props} />;
+
+  if (tooSmall({ columns, rows })) {
+    return (
+      <ThemeContext.Provider value={th}>
+        <LinePane
+          rows={wrapped('', `faultline needs ${MIN_SIZE.columns}×${MIN_SIZE.rows} (now ${columns}×${rows}); q quits`, Math.max(8, columns - 1), { tone: 'warning', indent: 0 })}
+          height={Math.max(1, rows - 1)}
+          width={Math.max(1, columns - 1)}
+        />
+      </ThemeContext.Provider>
+    );
+  }
 
   return (
     <ThemeContext.Provider value={th}>

@@ -50,7 +50,7 @@ export const KEYMAP: readonly KeySpec[] = [
   { command: 'end', bindings: [{ key: 'end' }, { input: 'G' }], keys: 'End/G', help: 'to the bottom (long request lists load a stretch at a time)', contexts: ALL },
   { command: 'open', bindings: [{ key: 'return' }], keys: 'Enter', short: '⏎', footer: 'open', priority: 2, help: 'open the selected incident or request', contexts: LISTS },
   { command: 'focus', bindings: [{ key: 'tab' }], keys: 'Tab', footer: 'pane', priority: 4, help: 'switch between the details pane and the request list', contexts: ['incident'] },
-  { command: 'back', bindings: [{ key: 'escape' }, { key: 'backspace' }, { key: 'delete' }, { input: 'h' }], keys: 'Esc', footer: 'back', priority: 3, help: 'go back (on the overview: clear filters)', contexts: ALL },
+  { command: 'back', bindings: [{ key: 'escape' }, { key: 'backspace' }, { key: 'delete' }, { input: 'h' }], keys: 'Esc/Backspace', short: 'Esc', footer: 'back', priority: 3, help: 'go back (on the overview: clear filters)', contexts: ALL },
   { command: 'search', bindings: [{ input: '/' }], keys: '/', footer: 'search', priority: 4, help: 'search route, path, error message, client or user agent', contexts: LISTS },
   { command: 'filter', bindings: [{ input: 'f' }], keys: 'f', footer: 'filter', priority: 5, help: 'filter by cause, status or source', contexts: LISTS },
   { command: 'sort', bindings: [{ input: 's' }], keys: 's', footer: 'sort', priority: 8, help: 'sort incidents by severity, count or time', contexts: ['overview'] },

@@ -6,14 +6,15 @@ export interface Size {
   rows: number;
 }
 
-/** Smallest layout we design for; a smaller terminal gets a clipped but sane screen. */
+/** Smallest layout we design for; a smaller terminal gets a one-line note instead of a broken screen. */
 export const MIN_SIZE: Size = { columns: 40, rows: 10 };
 
 function read(stdout: NodeJS.WriteStream): Size {
-  return {
-    columns: Math.max(MIN_SIZE.columns, stdout.columns || 80),
-    rows: Math.max(MIN_SIZE.rows, stdout.rows || 24),
-  };
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+}
+
+export function tooSmall(size: Size): boolean {
+  return size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows;
 }
 
 /** The terminal size, following 'resize'. `fixed` pins it (tests, embedding). */

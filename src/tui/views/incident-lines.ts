@@ -3,24 +3,29 @@ import type { StoredRequest } from '../../core/types.js';
 import type { IncidentDetail } from '../../queries/view-model.js';
 import { bar, fitBuckets, fmtClock, fmtInt, fmtMs, fmtPct, fmtWindowLong, pad, sparkline } from '../format.js';
 import { BLANK, cell, heading, input, seg, wrapped, type Line } from '../lines.js';
+import { wrapSafe } from '../safe.js';
 import { severityTone, statusTone } from '../theme.js';
 
-/** Title, classification, window and the incident's own failures over the overview timeline. */
+/**
+ * Title (up to two rows), classification, window, and the incident's own failures over the
+ * overview timeline (left out when the view model has no per-bucket counts for it).
+ */
 export function incidentHeaderLines(d: IncidentDetail, width: number): Line[] {
   const er = d.errorRate;
   const rate = er.window !== null ? `error rate ${fmtPct(er.window)} in window, ${fmtPct(er.before)} before` : '';
-  const spark = fitBuckets(d.sparkline, Math.max(8, width - 20));
+  const spark = fitBuckets(d.sparkline, Math.max(8, width - 24));
   const peak = spark.reduce((m, v) => Math.max(m, v), 0);
-  return [
-    [input(d.title, 'title', width)],
+  const out: Line[] = wrapSafe(d.title, width, 2).map((row) => [seg(row, 'title')]);
+  out.push(
     [
       input(d.cause, 'accent', 40), seg(' / '), input(d.subcause, 'accent', 60),
       seg(' · severity '), seg(String(Math.round(d.severity)), severityTone(d.severity)),
       seg(` · confidence ${d.confidence} · ${fmtInt(d.count)} requests`),
     ],
     [seg(fmtWindowLong(d.firstSeen, d.lastSeen), 'plain'), seg(rate ? ' · ' + rate : '', 'muted')],
-    [seg('failures   ', 'muted'), seg(sparkline(spark), 'chart'), seg(` peak ${fmtInt(peak)}/bucket`, 'muted')],
-  ];
+  );
+  if (peak > 0) out.push([seg('failures   ', 'muted'), seg(sparkline(spark), 'chart'), seg(` peak ${fmtInt(peak)}`, 'muted')]);
+  return out;
 }
 
 function bullets(items: readonly string[], width: number): Line[] {

@@ -26,11 +26,12 @@ function kv(label: string, value: string | number | null | undefined, width: num
   return wrapped(`  ${label}: `, String(value), width, { indent: 4, maxRows: 8 });
 }
 
-/** The top two lines, always visible: request line and status. */
+/** The top lines, always visible: the request line (up to three rows) and the status. */
 export function requestTitleLines(v: RequestView, width: number): Line[] {
   const r = v.request;
+  const line = v.url + (r.httpVersion ? ' ' + r.httpVersion : '');
   return [
-    [input(r.method ?? '–', 'accent', 16), seg(' '), input(v.url, 'title', width), ...(r.httpVersion ? [seg(' '), input(r.httpVersion, 'muted', 16)] : [])],
+    ...wrapped(safe(r.method ?? '–', 16) + ' ', line, width, { labelTone: 'accent', tone: 'title', indent: 2, maxRows: 3 }),
     [
       seg('status ', 'muted'), seg(r.status === null ? '–' : r.status === 0 ? '0 (no response)' : String(r.status), statusTone(r.status)),
       seg(` · ${fmtMs(r.durationMs)} · ${fmtDateTime(r.ts)}${r.ts !== null ? '.' + fmtClockMs(r.ts).slice(9) : ''} UTC`, 'muted'),
