@@ -13,6 +13,14 @@ export interface AnalysisWrite {
   incidentOf: Iterable<{ id: number; incidentId: string }>;
 }
 
+/**
+ * Undo the failures that analysis (not ingest) marked: 2xx/3xx payload errors. Run before the engine
+ * reads the data, so a re-analysis starts from what ingest stored.
+ */
+export function resetAnalysisFailures(db: Db): void {
+  db.prepare("UPDATE requests SET failed = 0 WHERE cause = 'payload-error' AND status > 0 AND status < 400").run();
+}
+
 /** Writes analysis results, replacing any earlier analysis (re-runs are idempotent). */
 export function applyAnalysis(db: Db, a: AnalysisWrite): void {
   db.transaction(() => {
@@ -38,8 +46,9 @@ export function applyAnalysis(db: Db, a: AnalysisWrite): void {
       if (pathId === undefined || hostId === -1) continue;
       insPathRoute.run(hostId, pathId, rid);
     }
-    const setCause = db.prepare('UPDATE requests SET cause = ?, subcause = ?, rule_id = ? WHERE id = ?');
-    for (const c of a.classifications) setCause.run(c.cause, c.subcause, c.ruleId, c.id);
+    // A 2xx whose body reports failure (payload-error) becomes a failure once the engine found it.
+    const setCause = db.prepare("UPDATE requests SET cause = ?, subcause = ?, rule_id = ?, failed = CASE WHEN ? = 'payload-error' THEN 1 ELSE failed END WHERE id = ?");
+    for (const c of a.classifications) setCause.run(c.cause, c.subcause, c.ruleId, c.cause, c.id);
     const insIncident = db.prepare(`INSERT INTO incidents(id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const i of a.incidents) {

@@ -3,7 +3,7 @@
  * no SQL outside src/store.
  */
 import type { StoredRequest } from '../core/types.js';
-import { applyAnalysis, type AnalysisWrite } from './analysis.js';
+import { applyAnalysis, resetAnalysisFailures, type AnalysisWrite } from './analysis.js';
 import { POST_LOAD_INDEXES } from './migrations.js';
 import { openDb, redactionKey, type Db } from './open.js';
 import { Requests } from './requests.js';
@@ -49,6 +49,11 @@ export class Store {
 
   getRequest(id: number): StoredRequest | null {
     return this.requests.get(id);
+  }
+
+  /** Before a re-analysis: payload errors are failures only because a previous analysis said so. */
+  resetAnalysisFailures(): void {
+    resetAnalysisFailures(this.db);
   }
 
   applyAnalysis(a: AnalysisWrite): void {
