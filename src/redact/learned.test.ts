@@ -59,3 +59,11 @@ test('a longer learned value wins over one it contains', () => {
   r.redactQuery('sig=abcd1234&token=xyz-abcd1234');
   expect(r.redactText('see xyz-abcd1234 and abcd1234')).toBe(`see [REDACTED:R-Q1#${h12('xyz-abcd1234')}] and [REDACTED:R-Q1#${h12('abcd1234')}]`);
 });
+
+test('values sharing a suffix (same domain, same trailing id) are all chased', () => {
+  const r = createRedactor({ key: KEY });
+  const ids = Array.from({ length: 20 }, (_, k) => `u${k}q${k * 7}-x7Qk2Lw9Vb.example.com`);
+  r.redactHeaders([['Cookie', ids.map((v, k) => `c${k}=${v}`).join('; ')]]);
+  const out = r.redactText(ids.join(' '));
+  for (const v of ids) expect(out).not.toContain(v);
+});

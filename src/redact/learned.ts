@@ -3,7 +3,8 @@
  * parameter) is often repeated verbatim where no rule can see it, e.g. Google Analytics' `utmcc=__utma%3D…`
  * beacon parameter copies the site's cookies (found in the corpus, browsertime HAR). Every value a rule
  * redacted is remembered (bounded), and final strings are swept for it with a rolling hash over an
- * 8-character window: one pass, candidates verified with startsWith, linear in the text.
+ * 8-character window: one pass, candidates verified with startsWith (at most 8 per window, each at most
+ * 256 characters), so the cost stays linear in the text.
  */
 import type { Ctx } from './context.js';
 import { markerText } from './context.js';
@@ -29,7 +30,13 @@ function windowHash(s: string, i: number): number {
   return h;
 }
 
-interface Learned { value: string; rule: string; hash: string }
+interface Learned {
+  value: string;
+  rule: string;
+  hash: string;
+  /** Where the indexed 8-character window starts inside the value. */
+  offset: number;
+}
 
 export class LearnedSecrets {
   private readonly buckets = new Map<number, Learned[]>();
@@ -42,17 +49,23 @@ export class LearnedSecrets {
   /**
    * Remembers a redacted value when it is distinctive enough to chase (see `isDistinctive`), so that
    * `undefined`, `password` or a bare timestamp is never chased through every body.
+   * The value is indexed by one 8-character window: its end, start or middle, whichever bucket is
+   * emptiest, because related values often share a prefix (timestamps, `GA1.2.`) or a suffix.
    */
   learn(rule: string, value: string): void {
     if (!LEARN_RULES.has(rule) || value.length > MAX_VALUE || !isDistinctive(value)) return;
     if (this.seen.size >= MAX_VALUES || this.seen.has(value)) return;
-    // Indexed by the last 8 characters: prefixes are often shared (timestamps, `GA1.2.`), suffixes rarely.
-    const h = windowHash(value, value.length - WINDOW);
-    let b = this.buckets.get(h);
-    if (!b) this.buckets.set(h, (b = []));
+    let best: { h: number; offset: number; b: Learned[] | undefined } | null = null;
+    for (const offset of [value.length - WINDOW, 0, (value.length - WINDOW) >> 1]) {
+      const h = windowHash(value, offset);
+      const b = this.buckets.get(h);
+      if (!best || (b?.length ?? 0) < (best.b?.length ?? 0)) best = { h, offset, b };
+    }
+    let b = best!.b;
+    if (!b) this.buckets.set(best!.h, (b = []));
     if (b.length >= MAX_BUCKET) return;
     this.seen.add(value);
-    b.push({ value, rule, hash: '' });
+    b.push({ value, rule, hash: '', offset: best!.offset });
     // Longest first, so a value that extends another wins.
     b.sort((x, y) => y.value.length - x.value.length);
   }
@@ -80,16 +93,16 @@ export class LearnedSecrets {
       if (jump === 0) {
         const b = this.buckets.get(h);
         if (b) {
-          // The window [i, i+8) is the candidate's last 8 characters.
+          // The window [i, i+8) is the candidate's indexed window, `offset` characters into it.
           for (const e of b) {
-            const start = i + WINDOW - e.value.length;
+            const start = i - e.offset;
             if (start < floor || !s.startsWith(e.value, start)) continue;
             if (!e.hash) e.hash = ctx.hash(e.value);
             ctx.count(e.rule);
             (out ??= []).push(s.slice(last, start), markerText(e.rule, e.hash, url));
-            last = i + WINDOW;
+            last = start + e.value.length;
             floor = last;
-            jump = WINDOW;
+            jump = last - i;
             break;
           }
         }
