@@ -141,6 +141,57 @@ export function createProgram(): Command {
       await runBrowse(opts);
     });
 
+  program
+    .command('sanitize')
+    .description('write a copy of a HAR with every secret redacted by the ingest rules; the copy is still a valid HAR')
+    .argument('<file>', 'HAR file (.har, .har.gz), or - for stdin')
+    .option('-o, --output <file>', 'where to write (- for stdout; a name ending in .gz is compressed); default <name>.sanitized.har')
+    .option('--json', 'print the counts as one JSON object on stdout')
+    .addHelpText('after', examples([
+      'faultline sanitize capture.har -o capture.sanitized.har',
+      'faultline sanitize capture.har.gz -o - | less',
+    ]))
+    .action(async (file: string, opts) => {
+      const { runSanitize } = await import('./commands/sanitize.js');
+      await runSanitize(file, opts);
+    });
+
+  program
+    .command('export')
+    .description('write the failing requests of an incident as a small HAR, built from the (redacted) database')
+    .addOption(dbOption())
+    .option('--sanitized', 'required: the database holds only redacted data, and so does the export')
+    .option('--incident <id...>', 'incident ids or unique prefixes (default: the most severe incident)')
+    .option('--all-failures', 'every failed request instead of incidents')
+    .option('-o, --output <file>', 'where to write (default: stdout; a name ending in .gz is compressed)')
+    .addHelpText('after', examples([
+      'faultline export --db incident-4711.db --sanitized -o top-incident.har',
+      'faultline export --sanitized --incident inc-3f2a inc-9b1c -o two.har',
+    ]))
+    .action(async (opts) => {
+      const { runExport } = await import('./commands/export.js');
+      await runExport(opts);
+    });
+
+  program
+    .command('diff')
+    .description('what changed: incidents new, gone and changed, routes whose error rate, causes or p95 moved (two databases, or one split at a time)')
+    .addOption(dbOption())
+    .option('--baseline <file>', 'the database to compare --db with')
+    .option('--at <time>', 'instead of --baseline: split --db at this time (ISO 8601 with a zone, e.g. a deploy)')
+    .option('--json', 'as JSON: {"new":[…],"gone":[…],"changed":[…],"routes":[…]}')
+    .option('--markdown', 'as markdown')
+    .option('--fail-on <what>', 'exit 1 when any is found: new, changed, routes (comma-separated)')
+    .addHelpText('after', examples([
+      'faultline ingest e2e-main.har --db main.db && faultline ingest e2e-pr.har --db pr.db',
+      'faultline diff --baseline main.db --db pr.db --fail-on new',
+      'faultline diff --db week.db --at 2026-03-14T10:05:00Z --markdown > deploy-diff.md',
+    ]))
+    .action(async (opts) => {
+      const { runDiff } = await import('./commands/diff.js');
+      runDiff(opts);
+    });
+
   const rules = program.command('rules').description('list or check classification rules');
   rules
     .command('list')

@@ -111,7 +111,7 @@ export class Views {
 
   /** Member failures of an incident per timeline bucket (uses the partial incident index). */
   incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
-    return stmt(this.db, 'SELECT (ts - ?) / ? AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
+    return stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
       .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
   }
 
