@@ -227,6 +227,20 @@ describe('bodies', () => {
     expect(r.summary()['R-P4']).toBe(1);
   });
 
+  test('R-B1: past the depth cap, arrays and objects under a secret key still go whole (O2), as quoted markers', () => {
+    const r = fresh();
+    const deep = (v: string) => `{"password":${v},"x":${'['.repeat(70)}${']'.repeat(70)}}`;
+    const a = r.redactBody(deep('["hunter2"]'), 'application/json');
+    expect(a.startsWith(`{"password":"[REDACTED:R-P4#${h12('["hunter2"]')}]","x":[[[`)).toBe(true);
+    const b = r.redactBody(`{"client_secret":{"v":"abcdefgh"},"x":${'['.repeat(70)}${']'.repeat(70)}}`, 'application/json');
+    expect(b).not.toContain('abcdefgh');
+    expect(() => JSON.parse(b)).not.toThrow();
+    // Weak names keep their structure; their inner secret keys are still found.
+    const c = r.redactBody(`{"state":{"phase":"failed","token":"tk_998877"},"x":${'['.repeat(70)}${']'.repeat(70)}}`, 'application/json');
+    expect(c).toContain('"phase":"failed"');
+    expect(c).not.toContain('tk_998877');
+  });
+
   test('R-B2: form bodies use the R-Q rules; multipart file parts drop content and file name, keep name, type and size', () => {
     const r = fresh();
     expect(r.redactBody('grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_secret=7Fjfp0ZBr1KtDRbnfVdmIw&redirect_uri=https%3A%2F%2Fclient.example.com%2Fcb', 'application/x-www-form-urlencoded', { request: true }))

@@ -316,7 +316,38 @@ function isEncodedStop(s: string, q: number): boolean {
   return h === '26' || h === '20' || h === '22' || h === '23' || h === '3B' || h === '2C' || h === '7D' || h === '5D' || h === '27';
 }
 
-interface Span { vs: number; ve: number; next: number }
+interface Span {
+  vs: number;
+  ve: number;
+  next: number;
+  /** The value is a bracketed `[...]` or `{...}` (JSON past the depth cap, a repr, a YAML flow list). */
+  structured?: boolean;
+}
+
+/**
+ * End (exclusive) of the bracketed value opening at `p`, with strings skipped; at most `limit`. An
+ * unbalanced value runs to `limit` (fail closed: everything after a secret name up to the cap goes).
+ */
+function balancedEnd(s: string, p: number, limit: number): number {
+  let depth = 0;
+  let q = p;
+  while (q < limit) {
+    const c = s.charCodeAt(q);
+    if (c === 34 || c === 39) {
+      q++;
+      while (q < limit && s.charCodeAt(q) !== c) q += s.charCodeAt(q) === 92 ? 2 : 1;
+      q++;
+      continue;
+    }
+    if (c === 91 || c === 123) depth++;
+    else if (c === 93 || c === 125) {
+      depth--;
+      if (depth === 0) return q + 1;
+    }
+    q++;
+  }
+  return Math.min(q, limit);
+}
 
 /** Reads the value that starts at `p` (after the separator). Null: no value, or a structured one. */
 function readValue(s: string, p0: number, encoded: boolean): Span | null {
@@ -341,7 +372,14 @@ function readValue(s: string, p0: number, encoded: boolean): Span | null {
     while (q < limit && !(s.charCodeAt(q) === 37 && s.slice(q, q + 3).toUpperCase() === '%22')) q++;
     return { vs: p + 3, ve: q, next: q };
   }
-  if (c === 123 || c === 91) return null;
+  if (c === 91 && markerEndAt(s, p) > 0) {
+    const e = markerEndAt(s, p);
+    return { vs: p, ve: e, next: e };
+  }
+  if (c === 123 || c === 91) {
+    const e = balancedEnd(s, p, limit);
+    return { vs: p, ve: e, next: e, structured: true };
+  }
   let q = p;
   while (q < limit && !isValueStop(s.charCodeAt(q)) && !(encoded && isEncodedStop(s, q))) {
     // One of our markers ends the value (it is already redacted text, not part of the secret).
@@ -404,10 +442,18 @@ function assignment(ctx: Ctx, s: string, i: number, end: number, mode: ScanMode)
   if (sep === ':' && !quoted && !isStrongName(name)) return null;
   const span = readValue(s, p, sep === 'enc');
   if (!span || span.ve <= span.vs) return null;
+  if (markerEndAt(s, span.vs) === span.ve) return { reps: [], next: span.ve };
   const v = s.slice(span.vs, span.ve);
+  if (span.structured) {
+    // `"password": ["x"]`, `"client_secret": {"v": "x"}` in JSON the walker could not take (past its depth
+    // cap, or invalid): the whole value goes, as one quoted marker so JSON-looking text stays JSON-looking.
+    // Weak names (`"state": {…}`) keep their structure; their inner keys are scanned as usual.
+    if (param?.weak) return null;
+    const m = ctx.marker(azure ? 'R-P3' : 'R-P4', v, mode.url);
+    return { reps: [[span.vs, span.ve, quoted && !mode.url ? `"${m}"` : m]], next: span.next };
+  }
   if (LITERALS.has(v.toLowerCase())) return null;
   if (param?.weak && looksLikeWord(v)) return null;
-  if (markerEndAt(s, span.vs) === span.ve) return { reps: [], next: span.ve };
   return { reps: [[span.vs, span.ve, secretMarker(ctx, azure ? 'R-P3' : 'R-P4', v, mode.url)]], next: span.next };
 }
 
