@@ -192,6 +192,26 @@ export function createProgram(): Command {
       runDiff(opts);
     });
 
+  program
+    .command('watch')
+    .description('follow growing logs (rotation and truncation handled), keep incidents current and show them live')
+    .argument('<files...>', 'access logs to follow (a .gz rotation is read once)')
+    .addOption(dbOption())
+    .option('--format <id>', 'force a format')
+    .option('--log-format <spec>', 'nginx log_format or Apache LogFormat string')
+    .option('--rules <path...>', 'extra rule files or directories')
+    .option('--gap <minutes>', 'quiet minutes that end an incident', '5')
+    .option('--interval <seconds>', 'poll interval', '1')
+    .option('--once', 'read what is new once, update incidents, and exit')
+    .addHelpText('after', examples([
+      'faultline watch /var/log/nginx/access.log --db live.db',
+      'faultline watch access.log --once   # e.g. from cron: picks up where the last run stopped',
+    ]))
+    .action(async (files: string[], opts) => {
+      const { runWatch } = await import('./commands/watch.js');
+      await runWatch(files, opts);
+    });
+
   const rules = program.command('rules').description('list or check classification rules');
   rules
     .command('list')

@@ -1,0 +1,73 @@
+import { UserError } from '../../core/errors.js';
+import { toTerminal } from '../../core/escape-terminal.js';
+import { findFormat } from '../../../parsers/access-log/registry.js';
+import { buildOverview } from '../../queries/build.js';
+import { openStore } from '../../store/index.js';
+import { watchFiles } from '../../watch/index.js';
+import { runAnalysis } from './analysis.js';
+import { resolveCustomFormat } from './ingest.js';
+
+export interface WatchCliOptions {
+  db: string;
+  format?: string;
+  logFormat?: string;
+  rules?: string[];
+  gap?: string;
+  interval?: string;
+  once?: boolean;
+  tui?: boolean;
+}
+
+function hhmm(ms: number | null): string {
+  return ms === null ? '--:--' : new Date(ms).toISOString().slice(11, 16);
+}
+
+/** One plain-text status block: what a pipe or a non-TTY gets instead of the live terminal UI. */
+function statusText(store: Parameters<typeof buildOverview>[0], latest: number | null, gapMs: number): string {
+  const o = buildOverview(store);
+  const lines = [`${new Date().toISOString()}  ${o.requests} requests, ${o.failures} failed, ${o.incidents.length} incidents`];
+  for (const i of o.incidents.slice(0, 10)) {
+    const ongoing = latest !== null && i.lastSeen !== null && latest - i.lastSeen <= gapMs;
+    const state = ongoing ? 'ongoing' : `recovered at ${hhmm(i.lastSeen)}`;
+    lines.push(`  ${String(i.count).padStart(6)}  ${i.cause}/${i.subcause}  ${state}  ${toTerminal(i.title, { max: 100 })}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `faultline watch FILE…`: follow growing logs, keep incidents current, show them live. */
+export async function runWatch(files: string[], opts: WatchCliOptions): Promise<void> {
+  const format = opts.logFormat ? resolveCustomFormat(opts) ?? null : opts.format ? findFormat(opts.format) ?? null : null;
+  if (opts.format && !format) throw new UserError(`unknown format "${opts.format}"`, { hint: 'run `faultline formats` to list them' });
+  const intervalMs = opts.interval === undefined ? 1000 : Number(opts.interval) * 1000;
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new UserError(`--interval must be a positive number of seconds, got "${opts.interval}"`);
+  const gapMs = (opts.gap === undefined ? 5 : Number(opts.gap)) * 60_000;
+  const store = openStore(opts.db);
+  let stopResolve!: () => void;
+  const stop = new Promise<void>((r) => { stopResolve = r; });
+  const onSignal = (): void => stopResolve();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const totals = await watchFiles(store, files, {
+      intervalMs,
+      once: opts.once,
+      format,
+      stop,
+      analyze: (s) => runAnalysis(s, { rules: opts.rules, gap: opts.gap }),
+      onUpdate: (polls, analysed) => {
+        for (const p of polls) for (const e of p.events) process.stderr.write(`${toTerminal(p.path)}: ${toTerminal(e)}\n`);
+        if (analysed) {
+          const latest = store.sources.all().reduce<number | null>((m, s) => (s.maxTs !== null && (m === null || s.maxTs > m) ? s.maxTs : m), null);
+          process.stdout.write(statusText(store, latest, gapMs));
+        }
+      },
+    });
+    for (const t of totals) {
+      process.stderr.write(`${toTerminal(t.path)}: ${t.records} records, ${t.failures} failures, ${t.skipped} skipped\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    store.close();
+  }
+}
