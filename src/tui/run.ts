@@ -4,7 +4,7 @@
  * exactly as it was. Only our own fixed sequences are written here (T8: no data in OSC).
  */
 import { createElement } from 'react';
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import { App } from './app.js';
 import type { TuiSource } from './source.js';
 import type { Theme } from './theme.js';
@@ -26,36 +26,43 @@ export interface RunOptions {
 
 export async function runTui(source: TuiSource, opts: RunOptions = {}): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  // Raw mode before the first frame: Ink only turns it on in an effect after rendering, and a key
+  // typed in between would meet a cooked tty (Enter arrives as "\n", letters wait for a newline
+  // and are echoed). In raw mode they are buffered and reach the app once it listens.
+  if (stdin.isTTY) stdin.setRawMode(true);
   let restored = false;
   const restore = () => {
     if (restored) return;
     restored = true;
+    if (stdin.isTTY) stdin.setRawMode(false);
     stdout.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
   };
   stdout.write(ENTER_ALT_SCREEN + HOME_CLEAR + HIDE_CURSOR);
   // Last resort if something exits the process under us (an uncaught error elsewhere).
   process.once('exit', restore);
 
-  const instance = render(createElement(App, { source, theme: opts.theme }), {
-    stdout,
-    stdin: opts.stdin ?? process.stdin,
-    stderr: opts.stderr ?? process.stderr,
-    // q and Ctrl+C go through the same path (the reducer's quit → useApp().exit()).
-    exitOnCtrlC: false,
-    patchConsole: opts.patchConsole ?? true,
-  });
+  let instance: Instance | null = null;
   const onSignal = (sig: NodeJS.Signals) => {
-    instance.unmount();
+    instance?.unmount();
     restore();
     process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   try {
+    instance = render(createElement(App, { source, theme: opts.theme }), {
+      stdout,
+      stdin,
+      stderr: opts.stderr ?? process.stderr,
+      // q and Ctrl+C go through the same path (the reducer's quit → useApp().exit()).
+      exitOnCtrlC: false,
+      patchConsole: opts.patchConsole ?? true,
+    });
     await instance.waitUntilExit();
   } finally {
-    instance.unmount();
-    instance.cleanup();
+    instance?.unmount();
+    instance?.cleanup();
     restore();
     process.off('exit', restore);
     process.off('SIGTERM', onSignal);

@@ -91,6 +91,9 @@ describe.skipIf(!hasTmux)('TUI end to end in tmux (80×24)', () => {
 
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error(`the built CLI is missing (${CLI}): run npm run build`);
+    // A session that lives for the whole file keeps the private server up between tests (a
+    // server exiting with its last session races the next new-session).
+    tmux('new-session', '-d', '-s', 'keeper', '-x', '80', '-y', '24', 'sleep 600');
     ingest([corpus('har/pagexray__responseCodes_304.har'), corpus('har/har-to-openapi__request-generator-all-status-and-method.har'), corpus('logs/elastic-beats__application-lb-http.log')], db);
     ingest([writeHostileHar(tmp.dir)], hostileDb);
   });
