@@ -1,4 +1,5 @@
 import type { LogFormat } from '../../parsers/access-log/format.js';
+import { ingestAll } from '../ingest/index.js';
 import { createRedactor } from '../redact/index.js';
 import type { Store } from '../store/index.js';
 import { FollowedLog, type FollowOutcome } from './follow.js';
@@ -26,12 +27,15 @@ export interface WatchOptions {
  * growing database never takes more than a quarter of the wall time.
  */
 export async function watchFiles(store: Store, paths: readonly string[], opts: WatchOptions): Promise<FollowOutcome[]> {
+  // A compressed rotation never grows: it is read once, like any ingest (and recognised by its hash next time).
+  const gz = paths.filter((p) => p.endsWith('.gz'));
+  if (gz.length) await ingestAll(store, gz, { progress: false, ...(opts.format ? { customFormat: opts.format } : {}) });
   const redactor = createRedactor({ key: store.redactionKey() });
-  const logs = paths.map((p) => new FollowedLog(p, store, redactor, opts.format ?? null));
+  const logs = paths.filter((p) => !p.endsWith('.gz')).map((p) => new FollowedLog(p, store, redactor, opts.format ?? null));
   const interval = opts.intervalMs ?? 1000;
   let stopped = false;
   void opts.stop?.then(() => { stopped = true; });
-  let dirty = false;
+  let dirty = gz.length > 0;
   let lastAnalysis = 0;
   let analysisCost = 0;
   const totals = new Map<string, FollowOutcome>();
