@@ -55,6 +55,11 @@ describe('App over a real database (3 corpus files)', () => {
     const bySeverity = [...ov.incidents].sort((a, b) => b.severity - a.severity || b.count - a.count);
     expect(rows[0]).toMatch(new RegExp(`^▸\\s*${Math.round(bySeverity[0]!.severity)} ${bySeverity[0]!.cause}\\s+${bySeverity[0]!.count} `));
     for (const l of f.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+    // Four years of data: the window column says when each incident started, date included.
+    expect(f).toMatch(/COUNT STARTED/);
+    const first = bySeverity[0]!;
+    const iso = new Date(first.firstSeen!).toISOString();
+    expect(rows[0]).toContain(`${iso.slice(5, 10)} ${iso.slice(11, 16)}`);
   });
 
   it('opens the 503 incident, pages its members from SQLite, opens a request and comes back', async () => {

@@ -6,7 +6,7 @@ import { fmtInt } from '../format.js';
 import { seg, type Line } from '../lines.js';
 import { current, keepVisible } from '../navigation.js';
 import { visibleIncidents } from '../views/incident-list.js';
-import { causeLine, incidentHeader, incidentRow, summaryLines, timelineLines } from '../views/overview-lines.js';
+import { causeLine, incidentHeader, incidentRow, spansDays, summaryLines, timelineLines } from '../views/overview-lines.js';
 import type { ScreenProps } from './types.js';
 import { bindOverviewKeys } from './overview-keys.js';
 
@@ -30,12 +30,13 @@ export function OverviewScreen({ state, dispatch, source, width, height, keys, o
   head.push(causeLine(ov));
   const shown = visible.length === ov.incidents.length ? fmtInt(visible.length) : `${fmtInt(visible.length)} of ${fmtInt(ov.incidents.length)}`;
   head.push([seg(`Incidents (${shown}) `, 'heading'), seg(`· by ${state.sort}`, 'muted')]);
-  head.push([seg(' '), ...incidentHeader(width - 1)]);
+  const multiDay = spansDays(ov);
+  head.push([seg(' '), ...incidentHeader(width - 1, multiDay)]);
 
   const viewport = Math.max(1, height - head.length);
   const sel = Math.min(pos.sel, Math.max(0, visible.length - 1));
   const top = keepVisible(pos.top, sel, visible.length, viewport);
-  const rows = visible.slice(top, top + viewport).map((i) => incidentRow(i, width - 1));
+  const rows = visible.slice(top, top + viewport).map((i) => incidentRow(i, width - 1, multiDay));
   if (visible.length === 0) {
     rows.push([seg(ov.incidents.length ? '  no incident matches the filters (Esc clears them)' : ov.failures ? '  failures found, but no incidents (run the analysis again?)' : '  no failures: nothing to investigate', 'muted')]);
   }

@@ -89,15 +89,26 @@ export function incidentColumns(width: number): Columns {
   return c;
 }
 
-export function incidentHeader(width: number): Line {
+/** True when the data spans more than a day: the window column then shows the start date and time. */
+export function spansDays(ov: Overview): boolean {
+  return ov.window !== null && ov.window.to - ov.window.from > DAY;
+}
+
+function windowCell(inc: IncidentSummary, multiDay: boolean): string {
+  if (!multiDay || inc.firstSeen === null) return fmtWindow(inc.firstSeen, inc.lastSeen);
+  const iso = new Date(inc.firstSeen).toISOString();
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}
+
+export function incidentHeader(width: number, multiDay = false): Line {
   const c = incidentColumns(width);
   let s = pad('SEV', c.sev, 'right') + ' ' + pad('CAUSE', c.cause) + ' ' + pad('COUNT', c.count, 'right') + ' ';
-  if (c.window) s += pad('WINDOW', c.window) + ' ';
+  if (c.window) s += pad(multiDay ? 'STARTED' : 'WINDOW', c.window) + ' ';
   if (c.trend) s += pad('TREND', c.trend) + ' ';
   return [seg(s + 'TITLE', 'muted')];
 }
 
-export function incidentRow(inc: IncidentSummary, width: number): Line {
+export function incidentRow(inc: IncidentSummary, width: number, multiDay = false): Line {
   const c = incidentColumns(width);
   const line: Line = [
     seg(pad(String(Math.round(inc.severity)), c.sev, 'right'), severityTone(inc.severity)),
@@ -105,7 +116,7 @@ export function incidentRow(inc: IncidentSummary, width: number): Line {
     cell(inc.cause, c.cause, 'accent'),
     seg(' ' + pad(fmtInt(inc.count), c.count, 'right') + ' '),
   ];
-  if (c.window) line.push(seg(pad(fmtWindow(inc.firstSeen, inc.lastSeen), c.window) + ' ', 'muted'));
+  if (c.window) line.push(seg(pad(windowCell(inc, multiDay), c.window) + ' ', 'muted'));
   if (c.trend) line.push(seg(pad(sparkline(fitBuckets(inc.sparkline, c.trend)), c.trend) + ' ', 'chart'));
   line.push(input(inc.title, 'plain', c.title));
   return line;
