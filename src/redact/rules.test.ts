@@ -448,3 +448,17 @@ describe('logs and invariants', () => {
     expect(r.redactBody(b1, 'application/json')).toBe(b1);
   });
 });
+
+describe('R-U3: ASP.NET cookieless session ids in the path', () => {
+  test('the (S(…)) segment is replaced, in request URLs and in Location-style full URLs', () => {
+    const r = createRedactor({ key: Buffer.alloc(32, 7) });
+    const sid = 'pvnzao45hzjcdb55lgyjx1ql';
+    const out = r.redactUrl(`http://bango.net/(X(1)S(${sid}))/ProcessRequest.aspx?x=1`);
+    expect(out).not.toContain(sid);
+    expect(out).toContain('/{token}/ProcessRequest.aspx');
+    expect(r.redactUrl(`/(S(${sid}))/a`)).toBe('/{token}/a');
+    // Ordinary parentheses in paths are not sessions.
+    expect(r.redactUrl('/wiki/Foo_(bar)')).toBe('/wiki/Foo_(bar)');
+    expect(r.summary()['R-U3']).toBeGreaterThanOrEqual(2);
+  });
+});

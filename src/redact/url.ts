@@ -129,6 +129,16 @@ export function isPathToken(seg: string): boolean {
 
 const PATH_SESSION = new Set(['jsessionid', 'phpsessid', 'sid', 'sessionid', 'aspsessionid']);
 
+/**
+ * ASP.NET cookieless sessions put the session id in a path segment: `/(S(pvnzao…))/page.aspx`,
+ * `/(X(1)S(…))/`, `/(A(…)F(…))/`. The whole segment is the credential.
+ */
+export function isCookielessSession(seg: string): boolean {
+  if (seg.length < 5 || seg.charCodeAt(0) !== 40 || seg.charCodeAt(seg.length - 1) !== 41) return false;
+  const c = seg.charCodeAt(1);
+  return c >= 65 && c <= 90 && seg.charCodeAt(2) === 40;
+}
+
 /** R-U3 over each segment (`{token}`), `;jsessionid=…` path parameters, and the patterns for the rest. */
 export function redactPath(ctx: Ctx, path: string, depth: number): string {
   if (path.length === 0) return path;
@@ -140,7 +150,7 @@ export function redactPath(ctx: Ctx, path: string, depth: number): string {
     const semi = seg.indexOf(';');
     const base = semi >= 0 ? seg.slice(0, semi) : seg;
     let red: string;
-    if (isPathToken(base)) {
+    if (isPathToken(base) || isCookielessSession(base)) {
       ctx.count('R-U3');
       red = '{token}';
     } else red = base.length >= 3 ? scanText(ctx, base, urlMode(depth)) : base;
