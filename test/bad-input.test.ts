@@ -51,13 +51,11 @@ describe('HAR', () => {
   });
 
   it('B-2: a HAR cut in the middle of its third entry keeps 2 entries and counts the tail (partial, exit 2)', () => {
-    const text = readFileSync(corpus('har/mitmproxy__timed_out.har'), 'utf8');
-    const har = JSON.parse(text);
-    har.log.entries = har.log.entries.slice(0, 3);
-    const full = JSON.stringify(har);
-    const from = full.indexOf('"entries"');
-    const third = full.indexOf('"startedDateTime"', full.indexOf('"startedDateTime"', full.indexOf('"startedDateTime"', from) + 1) + 1);
-    const p = file('cut.har', full.slice(0, third + 200));
+    const har = JSON.parse(readFileSync(corpus('har/mitmproxy__timed_out.har'), 'utf8'));
+    const [e0, e1, e2] = (har.log.entries as unknown[]).slice(0, 3).map((e) => JSON.stringify(e));
+    // Cut in the middle of the third entry, as LoggerPlusPlus#138 describes.
+    const text = `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[${e0},${e1},${e2!.slice(0, Math.floor(e2!.length / 2))}`;
+    const p = file('cut.har', text);
     const r = ingest([p]);
     const s = r.src[0]!;
     expect(s.status).toBe('partial');
