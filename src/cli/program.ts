@@ -252,6 +252,7 @@ export function createProgram(): Command {
   // `faultline <files…>`: ingest into the default database, then browse.
   ingestOptions(program.command('open', { isDefault: true, hidden: true }).argument('[files...]'))
     .option('--no-tui', 'print the summary instead of opening the terminal UI')
+    .option('--follow', 'keep following the log files as they grow (as `faultline watch`); HAR files are ingested once')
     .action(async (files: string[], opts) => {
       if (!files.length) {
         program.help();
