@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../core/errors.js';
@@ -47,34 +48,62 @@ export class InputDamage extends Error {
   }
 }
 
+function statError(path: string, err: unknown): UserError {
+  const code = (err as { code?: string }).code;
+  return new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? err)}`, {
+    hint: code === 'ENOENT' ? 'check the path (globs are expanded by your shell)' : null,
+  });
+}
+
+/** Copies a stream (stdin, a pipe) to a temp file; returns its path. */
+async function spool(from: NodeJS.ReadableStream): Promise<string> {
+  const dir = await fs.mkdtemp(join(tmpdir(), 'faultline-stdin-'));
+  const temp = join(dir, 'stdin');
+  await pipeline(from, createWriteStream(temp));
+  return temp;
+}
+
 /**
- * Opens an input for ingest: stdin is spooled to a temp file first (so it can be hashed,
- * detected and resumed like any file); the content hash identifies the source whatever its name.
+ * Opens an input for ingest: stdin, pipes and other non-regular files (`<(zcat x.gz)`, a FIFO) are
+ * spooled to a temp file first, since they can be read only once and have no size: so they can be
+ * hashed, detected and resumed like any file; the content hash identifies the source whatever its name.
  */
 export async function openInput(path: string): Promise<InputFile> {
   let readPath = path;
   let temp: string | null = null;
   if (path === '-') {
-    const dir = await fs.mkdtemp(join(tmpdir(), 'faultline-stdin-'));
-    temp = join(dir, 'stdin');
-    await pipeline(process.stdin, createWriteStream(temp));
+    temp = await spool(process.stdin);
     readPath = temp;
+  } else {
+    let first;
+    try {
+      first = await fs.stat(path);
+    } catch (err) {
+      throw statError(path, err);
+    }
+    if (!first.isFile() && !first.isDirectory()) {
+      try {
+        temp = await spool(createReadStream(path));
+      } catch (err) {
+        throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
+      }
+      readPath = temp;
+    }
   }
   let stat;
   try {
     stat = await fs.stat(readPath);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? err)}`, {
-      hint: code === 'ENOENT' ? 'check the path (globs are expanded by your shell)' : null,
-    });
+    throw statError(path, err);
   }
   if (stat.isDirectory()) throw new UserError(`${path}: is a directory`, { hint: 'pass the files inside it, e.g. dir/*.log' });
   const hash = createHash('sha256');
   const head = Buffer.alloc(2);
   let headLen = 0;
   try {
-    for await (const chunk of createReadStream(readPath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    // Snapshot semantics (B-37): hash exactly the bytes that existed at stat time; readBytes reads the same
+    // range, so a log that grows during the run is identified by, and ingested as, its content at the start.
+    for await (const chunk of snapshotStream(readPath, stat.size) as AsyncIterable<Buffer>) {
       if (headLen < 2) headLen += chunk.copy(head, headLen, 0, 2 - headLen);
       hash.update(chunk);
     }
@@ -94,12 +123,18 @@ export async function openInput(path: string): Promise<InputFile> {
   };
 }
 
+/** The first `size` bytes of a file (what a stat saw), never bytes appended later. */
+function snapshotStream(path: string, size: number): Readable {
+  if (size <= 0) return Readable.from([]);
+  return createReadStream(path, { highWaterMark: 1 << 20, start: 0, end: size - 1 });
+}
+
 /**
  * The decompressed bytes of an input. Gzip (multi-member too) is decoded one layer only, with
  * the absolute and ratio caps; damage surfaces as InputDamage after every good byte was yielded.
  */
 export async function* readBytes(input: InputFile, limits: InputLimits = DEFAULT_LIMITS): AsyncGenerator<Buffer> {
-  const raw = createReadStream(input.readPath, { highWaterMark: 1 << 20 });
+  const raw = snapshotStream(input.readPath, input.size);
   if (!input.gzip) {
     yield* raw as AsyncIterable<Buffer>;
     return;

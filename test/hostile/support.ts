@@ -28,8 +28,9 @@ export interface IngestRun extends CliResult {
 }
 
 /** `faultline ingest FILES --db DB --json`: the parsed summary, or a test failure showing what was printed. */
-export function ingestJson(db: string, paths: string[], extra: string[] = [], env: Record<string, string> = {}): IngestRun {
-  const r = runCli(['ingest', ...paths, '--db', db, '--json', ...extra], { env: { ...process.env, NO_COLOR: '1', FAULTLINE_DB: '', ...env } });
+export function ingestJson(db: string, paths: string[], extra: string[] = [], env: Record<string, string> = {}, timeoutMs = 300_000): IngestRun {
+  // A hang is a failure too: spawnSync blocks the test's own timers, so it gets its own time limit.
+  const r = runCli(['ingest', ...paths, '--db', db, '--json', ...extra], { env: { ...process.env, NO_COLOR: '1', FAULTLINE_DB: '', ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' });
   let sources: SourceJson[];
   try {
     sources = (JSON.parse(r.stdout) as { sources: SourceJson[] }).sources;
