@@ -67,7 +67,8 @@ export class Views {
   }
 
   causeCounts(): Array<{ cause: string; count: number }> {
-    return stmt(this.db, "SELECT IFNULL(cause, 'unknown') AS cause, count(*) AS count FROM requests WHERE failed = 1 GROUP BY 1 ORDER BY 2 DESC, 1")
+    return stmt(this.db, `SELECT IFNULL(a.cause, 'unknown') AS cause, count(*) AS count FROM req r LEFT JOIN req_analysis a ON a.id = r.id
+        WHERE r.failed = 1 GROUP BY 1 ORDER BY 2 DESC, 1`)
       .all() as Array<{ cause: string; count: number }>;
   }
 
@@ -96,29 +97,37 @@ export class Views {
     if (filter.since !== undefined) { where.push('v.ts >= ?'); args.push(filter.since); }
     if (filter.until !== undefined) { where.push('v.ts <= ?'); args.push(filter.until); }
     if (filter.search) {
-      where.push("(instr(v.path, ?) > 0 OR instr(IFNULL(v.route, ''), ?) > 0 OR instr(IFNULL(v.error_text, ''), ?) > 0 OR instr(IFNULL(v.client_ip, ''), ?) > 0 OR instr(IFNULL(v.user_agent, ''), ?) > 0)");
-      for (let i = 0; i < 5; i++) args.push(filter.search);
+      where.push("(instr(v.path, ?) > 0 OR instr(IFNULL(v.host, ''), ?) > 0 OR instr(IFNULL(v.route, ''), ?) > 0 OR instr(IFNULL(v.error_text, ''), ?) > 0 OR instr(IFNULL(v.client_ip, ''), ?) > 0 OR instr(IFNULL(v.user_agent, ''), ?) > 0)");
+      for (let i = 0; i < 6; i++) args.push(filter.search);
     }
     if (after) {
-      where.push('(IFNULL(v.ts, -1) > ? OR (IFNULL(v.ts, -1) = ? AND v.id > ?))');
-      const t = after.ts ?? -1;
-      args.push(t, t, after.id);
+      // (ts, id) order with NULL times first, as SQLite sorts them: plain columns so the
+      // (incident_id, ts) index serves both the filter and the order (no temp B-tree per page).
+      if (after.ts === null) {
+        where.push('(v.ts IS NOT NULL OR v.id > ?)');
+        args.push(after.id);
+      } else {
+        where.push('(v.ts > ? OR (v.ts = ? AND v.id > ?))');
+        args.push(after.ts, after.ts, after.id);
+      }
     }
-    const sql = `${REQUEST_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY IFNULL(v.ts, -1), v.id LIMIT ?`;
+    const sql = `${REQUEST_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY v.ts, v.id LIMIT ?`;
     args.push(limit);
     return (stmt(this.db, sql).all(...args) as RawRequestRow[]).map(hydrate);
   }
 
   /** Member failures of an incident per timeline bucket (uses the partial incident index). */
   incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
-    return stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM requests WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
+    return stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM req_analysis WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
       .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
   }
 
-  /** Scorecard inputs, computed with a few aggregate scans (no sort of the whole table). */
+  /**
+   * Scorecard inputs without a scan of every request: p95 from the writer's duration histogram,
+   * counts from the failure index and req_analysis, retries from the groups that failed.
+   */
   scorecardStats(): { p95Ms: number | null; total: number; failed: number; timeouts: number; auth: number; validation: number; retried: number; retriedOk: number } {
-    const hist = stmt(this.db, 'SELECT CAST(duration_ms AS INTEGER) AS ms, count(*) AS n FROM requests WHERE duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1')
-      .all() as Array<{ ms: number; n: number }>;
+    const hist = stmt(this.db, 'SELECT ms, n FROM dur_hist ORDER BY ms').all() as Array<{ ms: number; n: number }>;
     let n = 0;
     for (const h of hist) n += h.n;
     let p95: number | null = null;
@@ -130,18 +139,46 @@ export class Views {
         if (acc >= want) { p95 = h.ms; break; }
       }
     }
-    const c = stmt(this.db, `SELECT count(*) AS total, IFNULL(sum(failed), 0) AS failed,
-        IFNULL(sum(cause = 'timeout'), 0) AS timeouts, IFNULL(sum(cause = 'auth'), 0) AS auth,
-        IFNULL(sum(cause = 'bad-request'), 0) AS validation FROM requests`).get() as {
-      total: number; failed: number; timeouts: number; auth: number; validation: number;
-    };
-    // A (client, method, host, path) that failed and was requested again later counts as retried;
-    // it counts as recovered when a later request succeeded.
-    const r = stmt(this.db, `SELECT count(*) AS retried, IFNULL(sum(ok_max > fail_min), 0) AS ok FROM (
-        SELECT min(CASE WHEN failed = 1 THEN ts END) AS fail_min, max(CASE WHEN failed = 0 THEN ts END) AS ok_max, max(ts) AS last
-        FROM requests GROUP BY IFNULL(client_id, -source_id), host_id, path_id, method
-      ) WHERE fail_min IS NOT NULL AND last > fail_min`).get() as { retried: number; ok: number };
-    return { p95Ms: p95, ...c, retried: r.retried, retriedOk: r.ok };
+    const total = stmt(this.db, 'SELECT IFNULL(sum(records), 0) FROM sources').pluck().get() as number;
+    const failed = stmt(this.db, 'SELECT count(*) FROM req WHERE failed = 1').pluck().get() as number;
+    const c = stmt(this.db, `SELECT IFNULL(sum(cause = 'timeout'), 0) AS timeouts, IFNULL(sum(cause = 'auth'), 0) AS auth,
+        IFNULL(sum(cause = 'bad-request'), 0) AS validation FROM req_analysis`).get() as { timeouts: number; auth: number; validation: number };
+    return { p95Ms: p95, total, failed, ...c, ...this.retries() };
+  }
+
+  /**
+   * A (client, method, host, path) that failed and was requested again later counts as retried; it
+   * counts as recovered when a later request succeeded. Only groups with a failure matter: they are
+   * collected from the failures (index), then one pass in SQLite finds their later requests.
+   */
+  private retries(): { retried: number; retriedOk: number } {
+    const db = this.db;
+    db.exec(`DROP TABLE IF EXISTS temp.fail_groups;
+      CREATE TEMP TABLE fail_groups (c INTEGER NOT NULL, h INTEGER NOT NULL, p INTEGER NOT NULL, m INTEGER NOT NULL, fail_min INTEGER NOT NULL,
+        PRIMARY KEY (c, h, p, m)) WITHOUT ROWID;
+      INSERT INTO temp.fail_groups
+        SELECT IFNULL(client_id, -(id >> 40)), IFNULL(host_id, -1), IFNULL(path_id, -1), IFNULL(method_id, -1), min(ts)
+        FROM req WHERE failed = 1 AND ts IS NOT NULL GROUP BY 1, 2, 3, 4;`);
+    const groups = new Map<string, { failMin: number; okMax: number; last: number }>();
+    const rows = db.prepare(`SELECT g.c, g.h, g.p, g.m, g.fail_min, r.failed, r.ts
+      FROM req r CROSS JOIN temp.fail_groups g
+      WHERE g.c = IFNULL(r.client_id, -(r.id >> 40)) AND g.h = IFNULL(r.host_id, -1) AND g.p = IFNULL(r.path_id, -1)
+        AND g.m = IFNULL(r.method_id, -1) AND r.ts > g.fail_min`).raw();
+    for (const row of rows.iterate() as IterableIterator<[number, number, number, number, number, number, number]>) {
+      const key = `${row[0]} ${row[1]} ${row[2]} ${row[3]}`;
+      let g = groups.get(key);
+      if (!g) { g = { failMin: row[4], okMax: -Infinity, last: -Infinity }; groups.set(key, g); }
+      if (row[6] > g.last) g.last = row[6];
+      if (row[5] === 0 && row[6] > g.okMax) g.okMax = row[6];
+    }
+    db.exec('DROP TABLE IF EXISTS temp.fail_groups');
+    let retried = 0;
+    let ok = 0;
+    for (const g of groups.values()) {
+      retried++;
+      if (g.okMax > g.failMin) ok++;
+    }
+    return { retried, retriedOk: ok };
   }
 
   /** Small JSON facts kept beside the data (scorecard cache, redaction counts). */
