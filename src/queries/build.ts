@@ -83,7 +83,8 @@ export function incidentRecords(store: Store): IncidentRecord[] {
   return store.views.incidents().map((row) => row.data as unknown as IncidentRecord);
 }
 
-export function buildOverview(store: Store): Overview {
+/** `records`: pass the incident records when the caller already parsed them (they can be megabytes of JSON). */
+export function buildOverview(store: Store, records: IncidentRecord[] = incidentRecords(store)): Overview {
   const sources = sourceViews(store);
   const { total, failed, causes } = totalsOf(store);
   const tl = buildTimeline(store.views.timeline());
@@ -102,7 +103,7 @@ export function buildOverview(store: Store): Overview {
     errorRate: total ? failed / total : null,
     timeline: tl,
     causes,
-    incidents: incidentRecords(store).map((r) => summary(r, sparkline(store, r.id, tl))),
+    incidents: records.map((r) => summary(r, sparkline(store, r.id, tl))),
     warnings: store.views.warnings().map((w) => w.data as unknown as WarningRecord),
     unknownFailures: causes.find((c) => c.cause === 'unknown')?.count ?? 0,
     redaction: store.views.meta<Record<string, number>>('redaction') ?? {},

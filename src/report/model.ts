@@ -123,8 +123,8 @@ export function buildReportModel(store: Store, filters: ReportFilters): ReportMo
   if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until) {
     throw new UserError('--since is after --until', { hint: 'swap them' });
   }
-  const overview = buildOverview(store);
   const records = incidentRecords(store);
+  const overview = buildOverview(store, records);
   const ids = filters.incidentIds?.length ? resolveIncidentIds(records, filters.incidentIds) : null;
   const sparks = new Map(overview.incidents.map((s) => [s.id, s.sparkline] as const));
   const selected: IncidentDetail[] = records
