@@ -2,6 +2,7 @@ import { UserError } from '../../core/errors.js';
 import { toTerminal } from '../../core/escape-terminal.js';
 import { findFormat } from '../../../parsers/access-log/registry.js';
 import { buildOverview } from '../../queries/build.js';
+import { incidentState, incidentStateText } from '../../queries/incident-state.js';
 import { openStore } from '../../store/index.js';
 import { watchFiles } from '../../watch/index.js';
 import { runAnalysis } from './analysis.js';
@@ -18,17 +19,12 @@ export interface WatchCliOptions {
   tui?: boolean;
 }
 
-function hhmm(ms: number | null): string {
-  return ms === null ? '--:--' : new Date(ms).toISOString().slice(11, 16);
-}
-
 /** One plain-text status block: what a pipe or a non-TTY gets instead of the live terminal UI. */
 function statusText(store: Parameters<typeof buildOverview>[0], latest: number | null, gapMs: number): string {
   const o = buildOverview(store);
   const lines = [`${new Date().toISOString()}  ${o.requests} requests, ${o.failures} failed, ${o.incidents.length} incidents`];
   for (const i of o.incidents.slice(0, 10)) {
-    const ongoing = latest !== null && i.lastSeen !== null && latest - i.lastSeen <= gapMs;
-    const state = ongoing ? 'ongoing' : `recovered at ${hhmm(i.lastSeen)}`;
+    const state = incidentStateText(incidentState(i.lastSeen, latest, gapMs));
     lines.push(`  ${String(i.count).padStart(6)}  ${i.cause}/${i.subcause}  ${state}  ${toTerminal(i.title, { max: 100 })}`);
   }
   return lines.join('\n') + '\n';
