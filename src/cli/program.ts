@@ -203,6 +203,7 @@ export function createProgram(): Command {
     .option('--gap <minutes>', 'quiet minutes that end an incident', '5')
     .option('--interval <seconds>', 'poll interval', '1')
     .option('--once', 'read what is new once, update incidents, and exit')
+    .option('--no-tui', 'print a plain-text status after each analysis instead of the live terminal UI')
     .addHelpText('after', examples([
       'faultline watch /var/log/nginx/access.log --db live.db',
       'faultline watch access.log --once   # e.g. from cron: picks up where the last run stopped',

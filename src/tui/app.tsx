@@ -22,6 +22,7 @@ import type { ScreenProps } from './screens/types.js';
 import type { ReportScope, TuiSource } from './source.js';
 import { createTheme, type Theme } from './theme.js';
 import { useAppInput } from './use-app-input.js';
+import { useLive } from './use-live.js';
 import { MIN_SIZE, tooSmall, useTerminalSize, type Size } from './use-terminal-size.js';
 import { LinePane } from './components/line-pane.js';
 import { wrapped } from './lines.js';
@@ -34,14 +35,18 @@ export interface AppProps {
   theme?: Theme;
   /** Start somewhere other than the overview (tests). */
   initial?: NavState;
+  /** How long a new incident stays marked in follow mode (tests shorten it). */
+  flashMs?: number;
 }
 
-export function App({ source, size, theme, initial }: AppProps) {
+export function App({ source, size, theme, initial, flashMs }: AppProps) {
   const [state, dispatch] = useReducer(navigate, initial ?? initialState());
   const { columns, rows } = useTerminalSize(size);
   const app = useApp();
-  const pagers = useRef<PagerCache | null>(null);
-  pagers.current ??= new PagerCache(source);
+  const { version, live } = useLive(source, state, dispatch, flashMs);
+  // Pagers hold pages of the data as it was: a live refresh starts them again (lazily).
+  const pagers = useRef<{ cache: PagerCache; version: number } | null>(null);
+  if (pagers.current?.version !== version) pagers.current = { cache: new PagerCache(source), version };
   const th = useMemo(() => theme ?? createTheme(), [theme]);
 
   useEffect(() => {
@@ -84,7 +89,7 @@ export function App({ source, size, theme, initial }: AppProps) {
   });
 
   const props: ScreenProps = {
-    state, dispatch, source, pagers: pagers.current, width, height: bodyHeight, keys, onExport,
+    state, dispatch, source, pagers: pagers.current.cache, width, height: bodyHeight, keys, onExport, version, ...(live ? { live } : {}),
   };
   let body;
   if (overlay?.kind === 'help') body = <HelpOverlay context={context} scroll={overlay.scroll} width={width} height={bodyHeight} />;

@@ -102,4 +102,19 @@ describe('navigation reducer', () => {
     expect(navigate(s, { type: 'help' }).overlay).toBeNull();
     expect(navigate(s, { type: 'quit' }).quit).toBe(true);
   });
+
+  it('reselect (a live refresh) moves the overview selection under the other screens, keeping the status', () => {
+    const s = run(
+      { type: 'move', pane: 'list', by: 2, count: 5, viewport: 10 },
+      { type: 'open-incident', id: 'inc-x' },
+      { type: 'status', text: 'report written: x.md' },
+      { type: 'reselect', sel: 4 },
+    );
+    expect(s.stack[0]).toEqual({ kind: 'overview', list: { sel: 4, top: 0 } });
+    expect(current(s)).toMatchObject({ kind: 'incident', id: 'inc-x' });
+    expect(s.status?.text).toBe('report written: x.md');
+    // Back on the overview, the next move starts from the incident's new row.
+    const back = navigate(navigate(s, { type: 'back' }), { type: 'move', pane: 'list', by: 1, count: 6, viewport: 10 });
+    expect(current(back)).toEqual({ kind: 'overview', list: { sel: 5, top: 0 } });
+  });
 });

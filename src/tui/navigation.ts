@@ -70,6 +70,8 @@ export type NavAction =
   | { type: 'sort-next' }
   | { type: 'time'; window: TimeWindow | null }
   | { type: 'status'; text: string | null; tone?: Tone }
+  /** Follow mode: the data was refreshed and the overview's selected incident moved to row `sel`. */
+  | { type: 'reselect'; sel: number }
   | { type: 'quit' };
 
 export function initialState(): NavState {
@@ -158,7 +160,8 @@ function applyFilter(s: NavState, change: Partial<Filters> | 'clear'): NavState 
 
 export function navigate(state: NavState, a: NavAction): NavState {
   // A status message answers the key that caused it and goes away with the next one.
-  const s = a.type === 'status' || state.status === null ? state : { ...state, status: null };
+  // (A live refresh is not a key.)
+  const s = a.type === 'status' || a.type === 'reselect' || state.status === null ? state : { ...state, status: null };
   switch (a.type) {
     case 'move':
       return move(s, a);
@@ -197,6 +200,12 @@ export function navigate(state: NavState, a: NavAction): NavState {
       return { ...resetLists(s), time: a.window };
     case 'status':
       return { ...s, status: a.text === null ? null : { text: a.text, tone: a.tone ?? 'status' } };
+    case 'reselect': {
+      // The overview is always the bottom of the stack; its row scrolls into view on the next render.
+      const [bottom, ...rest] = s.stack;
+      if (bottom?.kind !== 'overview' || bottom.list.sel === a.sel) return s;
+      return { ...s, stack: [{ ...bottom, list: { sel: a.sel, top: bottom.list.top } }, ...rest] };
+    }
     case 'quit':
       return { ...s, quit: true };
   }

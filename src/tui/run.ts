@@ -22,6 +22,8 @@ export interface RunOptions {
   theme?: Theme;
   /** Route console.* above the UI (Ink's patchConsole). @default true */
   patchConsole?: boolean;
+  /** Closes the app from outside when it settles (follow mode: the watcher failed). */
+  stop?: Promise<unknown>;
 }
 
 export async function runTui(source: TuiSource, opts: RunOptions = {}): Promise<void> {
@@ -59,6 +61,8 @@ export async function runTui(source: TuiSource, opts: RunOptions = {}): Promise<
       exitOnCtrlC: false,
       patchConsole: opts.patchConsole ?? true,
     });
+    const inst = instance;
+    void opts.stop?.then(() => inst.unmount(), () => inst.unmount());
     await instance.waitUntilExit();
   } finally {
     instance?.unmount();

@@ -27,6 +27,25 @@ export interface TuiSource {
   request(id: number): RequestView | null;
   /** Writes the markdown report of `scope`; resolves to the file path written. */
   exportReport(scope: ReportScope): Promise<string>;
+  /**
+   * Follow mode (`faultline watch`): the data changes under the app. The app listens here and
+   * re-reads the source when told; rows then show each incident's state against `gapMs`.
+   * Absent for a static investigation (browse).
+   */
+  live?: LiveFeed;
+}
+
+export interface LiveFeed {
+  /** The quiet gap (--gap) that decides "ongoing" vs "recovered". */
+  gapMs: number;
+  /** Calls `onChange` after each refresh of the data; returns the unsubscribe. */
+  subscribe(onChange: () => void): () => void;
+}
+
+/** A store source whose caches can be dropped after the store changed (a new analysis). */
+export interface RefreshableSource extends TuiSource {
+  /** Drops the cached overview and incidents, then tells the subscribers (if live). */
+  invalidate(): void;
 }
 
 type ExportFn = (scope: ReportScope) => Promise<string>;
@@ -35,7 +54,7 @@ type ExportFn = (scope: ReportScope) => Promise<string>;
  * A TuiSource over an open store. `exportReport` is injected (see export.ts) so the TUI does not
  * depend on the report module being present.
  */
-export function storeSource(store: Store, exportReport: ExportFn): TuiSource {
+export function storeSource(store: Store, exportReport: ExportFn, opts: { live?: { gapMs: number } } = {}): RefreshableSource {
   let overview: Overview | null = null;
   let records: IncidentRecord[] | null = null;
   let byId: Map<string, IncidentRecord> | null = null;
@@ -62,7 +81,25 @@ export function storeSource(store: Store, exportReport: ExportFn): TuiSource {
     return byId!.get(id) ?? records!.find((r) => r.id.startsWith(id));
   };
 
+  const listeners = new Set<() => void>();
+  const live: LiveFeed | undefined = opts.live && {
+    gapMs: opts.live.gapMs,
+    subscribe(onChange) {
+      listeners.add(onChange);
+      return () => listeners.delete(onChange);
+    },
+  };
+
   return {
+    invalidate() {
+      // Nothing is re-read here: the next overview()/incidents() call does it, once.
+      overview = null;
+      records = null;
+      byId = null;
+      sparks.clear();
+      for (const l of [...listeners]) l();
+    },
+    ...(live ? { live } : {}),
     overview: ov,
     incidents: all,
     incident(id) {

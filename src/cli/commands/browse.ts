@@ -30,11 +30,16 @@ export async function browseStore(store: Store): Promise<void> {
   // Build the overview before entering the alternate screen, so a slow database shows on the
   // normal screen (and an error leaves no half-drawn UI behind).
   source.overview();
+  const runTui = await loadTui();
+  await runTui(source);
+}
+
+/** Loads the Ink app's runner; call only with a terminal on both ends. */
+export async function loadTui(): Promise<typeof import('../../tui/run.js').runTui> {
   // Ink decides once, at import, whether it runs "in CI" (env CI/CONTINUOUS_INTEGRATION) and then
   // only prints the last frame. A terminal on both ends is interactive whatever CI says, so
   // those variables are dropped before Ink is first loaded (this process starts no children).
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
-  const { runTui } = await import('../../tui/run.js');
-  await runTui(source);
+  return (await import('../../tui/run.js')).runTui;
 }

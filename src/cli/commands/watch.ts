@@ -3,7 +3,7 @@ import { toTerminal } from '../../core/escape-terminal.js';
 import { findFormat } from '../../../parsers/access-log/registry.js';
 import { buildOverview } from '../../queries/build.js';
 import { incidentState, incidentStateText } from '../../queries/incident-state.js';
-import { openStore } from '../../store/index.js';
+import { openStore, type Store } from '../../store/index.js';
 import { watchFiles } from '../../watch/index.js';
 import { runAnalysis } from './analysis.js';
 import { resolveCustomFormat } from './ingest.js';
@@ -43,21 +43,47 @@ export async function runWatch(files: string[], opts: WatchCliOptions): Promise<
   const onSignal = (): void => stopResolve();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Live terminal UI: a terminal on both ends, and not asked for plain text (--no-tui) or one pass (--once).
+  const tui = opts.tui !== false && !opts.once && process.stdout.isTTY && process.stdin.isTTY ? await liveTui(store, gapMs) : null;
+  // While the UI owns the screen, file events (rotation, truncation) wait and are printed after it.
+  const heldEvents: string[] = [];
   try {
-    const totals = await watchFiles(store, files, {
+    const watching = watchFiles(store, files, {
       intervalMs,
       once: opts.once,
       format,
       stop,
       analyze: (s) => runAnalysis(s, { rules: opts.rules, gap: opts.gap }),
       onUpdate: (polls, analysed) => {
-        for (const p of polls) for (const e of p.events) process.stderr.write(`${toTerminal(p.path)}: ${toTerminal(e)}\n`);
-        if (analysed) {
-          const latest = store.sources.all().reduce<number | null>((m, s) => (s.maxTs !== null && (m === null || s.maxTs > m) ? s.maxTs : m), null);
-          process.stdout.write(statusText(store, latest, gapMs));
+        for (const p of polls) {
+          for (const e of p.events) {
+            const line = `${toTerminal(p.path)}: ${toTerminal(e)}\n`;
+            if (tui) heldEvents.push(line);
+            else process.stderr.write(line);
+          }
         }
+        if (!analysed) return;
+        if (tui) {
+          tui.source.invalidate();
+          return;
+        }
+        const latest = store.sources.all().reduce<number | null>((m, s) => (s.maxTs !== null && (m === null || s.maxTs > m) ? s.maxTs : m), null);
+        process.stdout.write(statusText(store, latest, gapMs));
       },
     });
+    let totals;
+    if (tui) {
+      // q in the UI stops the watcher; the watcher failing closes the UI (and its error is thrown below).
+      const ui = tui.run(tui.source, { stop: watching }).finally(stopResolve);
+      try {
+        totals = await watching;
+      } finally {
+        await ui;
+      }
+      for (const line of heldEvents) process.stderr.write(line);
+    } else {
+      totals = await watching;
+    }
     for (const t of totals) {
       process.stderr.write(`${toTerminal(t.path)}: ${t.records} records, ${t.failures} failures, ${t.skipped} skipped\n`);
     }
@@ -66,4 +92,15 @@ export async function runWatch(files: string[], opts: WatchCliOptions): Promise<
     process.off('SIGTERM', onSignal);
     store.close();
   }
+}
+
+/** The TUI over the store being written, refreshed by the watcher after each analysis. */
+async function liveTui(store: Store, gapMs: number) {
+  const [{ storeSource }, { reportExporter }, { loadTui }] = await Promise.all([
+    import('../../tui/source.js'),
+    import('../../tui/export.js'),
+    import('./browse.js'),
+  ]);
+  const source = storeSource(store, reportExporter(store), { live: { gapMs } });
+  return { source, run: await loadTui() };
 }

@@ -28,10 +28,11 @@ function paneTitle(title: string, focused: boolean): Line {
 }
 
 /** Details (evidence, advice, routes, clients, messages) above the member requests, paged from SQLite. */
-export function IncidentScreen({ state, dispatch, source, pagers, width, height, keys, onExport }: ScreenProps) {
+export function IncidentScreen({ state, dispatch, source, pagers, width, height, keys, onExport, version }: ScreenProps) {
   const screen = current(state);
   const sc = screen.kind === 'incident' ? screen : null;
-  const detail = useMemo(() => (sc ? source.incident(sc.id) : null), [source, sc?.id]);
+  // `version`: re-read after a live refresh (follow mode).
+  const detail = useMemo(() => (sc ? source.incident(sc.id) : null), [source, sc?.id, version]);
   const filter = memberFilter(sc?.id ?? '', state.filters, state.time);
   const pager = pagers.get(filter);
   const withClient = detail ? detail.clients.some((c) => c.ip !== null) : true;

@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import type { IncidentRecord } from '../../engine/types.js';
+import { incidentState, latestDataTs } from '../../queries/incident-state.js';
 import { LinePane } from '../components/line-pane.js';
 import { fmtInt } from '../format.js';
 import { seg, type Line } from '../lines.js';
@@ -11,7 +12,7 @@ import type { ScreenProps } from './types.js';
 import { bindOverviewKeys } from './overview-keys.js';
 
 /** The investigation at a glance, then the incidents (only the visible rows are built). */
-export function OverviewScreen({ state, dispatch, source, width, height, keys, onExport }: ScreenProps) {
+export function OverviewScreen({ state, dispatch, source, width, height, keys, onExport, version, live }: ScreenProps) {
   const screen = current(state);
   const pos = screen.kind === 'overview' ? screen.list : { sel: 0, top: 0 };
   const ov = source.overview();
@@ -19,7 +20,8 @@ export function OverviewScreen({ state, dispatch, source, width, height, keys, o
   const recordOf = useMemo(() => {
     let byId: Map<string, IncidentRecord> | null = null;
     return (id: string) => (byId ??= new Map(source.incidents().map((r) => [r.id, r]))).get(id);
-  }, [source]);
+    // `version`: a live refresh replaced the records.
+  }, [source, version]);
   const visible = useMemo(
     () => visibleIncidents(ov.incidents, recordOf, state.filters, state.time, state.sort),
     [ov, recordOf, state.filters, state.time, state.sort],
@@ -31,12 +33,16 @@ export function OverviewScreen({ state, dispatch, source, width, height, keys, o
   const shown = visible.length === ov.incidents.length ? fmtInt(visible.length) : `${fmtInt(visible.length)} of ${fmtInt(ov.incidents.length)}`;
   head.push([seg(`Incidents (${shown}) `, 'heading'), seg(`· by ${state.sort}`, 'muted')]);
   const multiDay = spansDays(ov);
-  head.push([seg(' '), ...incidentHeader(width - 1, multiDay)]);
+  head.push([seg(' '), ...incidentHeader(width - 1, multiDay, live !== undefined)]);
+  const latest = latestDataTs(ov);
 
   const viewport = Math.max(1, height - head.length);
   const sel = Math.min(pos.sel, Math.max(0, visible.length - 1));
   const top = keepVisible(pos.top, sel, visible.length, viewport);
-  const rows = visible.slice(top, top + viewport).map((i) => incidentRow(i, width - 1, multiDay));
+  const rows = visible
+    .slice(top, top + viewport)
+    .map((i) => incidentRow(i, width - 1, multiDay, live && { state: incidentState(i.lastSeen, latest, live.gapMs), fresh: live.fresh.has(i.id) }));
+  if (live) live.anchor.current = visible[sel]?.id ?? null;
   if (visible.length === 0) {
     rows.push([seg(ov.incidents.length ? '  no incident matches the filters (Esc clears them)' : ov.failures ? '  failures found, but no incidents (run the analysis again?)' : '  no failures: nothing to investigate', 'muted')]);
   }

@@ -8,10 +8,11 @@ import type { ScreenProps } from './types.js';
 import { bindRequestKeys } from './request-keys.js';
 
 /** One request: two fixed lines, then everything else in a scrollable pane. */
-export function RequestScreen({ state, dispatch, source, width, height, keys, onExport }: ScreenProps) {
+export function RequestScreen({ state, dispatch, source, width, height, keys, onExport, version }: ScreenProps) {
   const screen = current(state);
   const sc = screen.kind === 'request' ? screen : null;
-  const view = useMemo(() => (sc ? source.request(sc.id) : null), [source, sc?.id]);
+  // `version`: re-read after a live refresh (follow mode).
+  const view = useMemo(() => (sc ? source.request(sc.id) : null), [source, sc?.id, version]);
   const title: Line[] = view ? requestTitleLines(view, width) : [[input(`request ${sc?.id ?? ''} not found`, 'error')]];
   const body = useMemo(() => (view ? requestBodyLines(view, width - 1) : []), [view, width]);
   const viewport = Math.max(1, height - title.length - 1);

@@ -2,6 +2,7 @@
 import type { IncidentSummary, Overview, TimelineView } from '../../queries/view-model.js';
 import { fitBuckets, fmtClock, fmtInt, fmtMs, fmtPct, fmtWindow, fmtWindowLong, pad, rateSeries, sparkline } from '../format.js';
 import { cell, input, seg, type Line, type Segment } from '../lines.js';
+import { incidentStateText, type IncidentState } from '../../queries/incident-state.js';
 import { severityTone } from '../theme.js';
 
 function basename(p: string): string {
@@ -72,6 +73,8 @@ export function causeLine(ov: Overview): Line {
 
 export interface Columns {
   sev: number;
+  /** Follow mode's "ongoing" / "recovered at HH:MM" (0 when not live). */
+  state: number;
   cause: number;
   count: number;
   window: number;
@@ -79,12 +82,17 @@ export interface Columns {
   title: number;
 }
 
-/** Column widths for the incident table; narrow terminals drop the trend, then the window. */
-export function incidentColumns(width: number): Columns {
-  const c: Columns = { sev: 3, cause: 12, count: 6, window: 11, trend: 10, title: 0 };
-  if (width < 72) c.trend = 0;
-  if (width < 56) c.window = 0;
-  const used = c.sev + 1 + c.cause + 1 + c.count + 1 + (c.window ? c.window + 1 : 0) + (c.trend ? c.trend + 1 : 0);
+const STATE_WIDTH = 'recovered at 00:00'.length;
+
+/**
+ * Column widths for the incident table; narrow terminals drop the trend, then the window. Live
+ * (follow mode) adds the state column, paid for by the trend below 96 columns.
+ */
+export function incidentColumns(width: number, live = false): Columns {
+  const c: Columns = { sev: 3, state: live ? STATE_WIDTH : 0, cause: 12, count: 6, window: 11, trend: 10, title: 0 };
+  if (width < (live ? 96 : 72)) c.trend = 0;
+  if (width < (live ? 66 : 56)) c.window = 0;
+  const used = c.sev + 1 + c.cause + 1 + c.count + 1 + (c.window ? c.window + 1 : 0) + (c.trend ? c.trend + 1 : 0) + (c.state ? c.state + 1 : 0);
   c.title = Math.max(8, width - used);
   return c;
 }
@@ -100,16 +108,26 @@ function windowCell(inc: IncidentSummary, multiDay: boolean): string {
   return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
 
-export function incidentHeader(width: number, multiDay = false): Line {
-  const c = incidentColumns(width);
+export function incidentHeader(width: number, multiDay = false, live = false): Line {
+  const c = incidentColumns(width, live);
   let s = pad('SEV', c.sev, 'right') + ' ' + pad('CAUSE', c.cause) + ' ' + pad('COUNT', c.count, 'right') + ' ';
   if (c.window) s += pad(multiDay ? 'STARTED' : 'WINDOW', c.window) + ' ';
   if (c.trend) s += pad('TREND', c.trend) + ' ';
+  if (c.state) s += pad('STATE', c.state) + ' ';
   return [seg(s + 'TITLE', 'muted')];
 }
 
-export function incidentRow(inc: IncidentSummary, width: number, multiDay = false): Line {
-  const c = incidentColumns(width);
+/** Follow mode's marks on a row. */
+export interface RowLive {
+  state: IncidentState;
+  /** Appeared in a recent refresh: flashed as "[new]". */
+  fresh: boolean;
+}
+
+const NEW_MARK = '[new] ';
+
+export function incidentRow(inc: IncidentSummary, width: number, multiDay = false, live?: RowLive): Line {
+  const c = incidentColumns(width, live !== undefined);
   const line: Line = [
     seg(pad(String(Math.round(inc.severity)), c.sev, 'right'), severityTone(inc.severity)),
     seg(' '),
@@ -118,6 +136,8 @@ export function incidentRow(inc: IncidentSummary, width: number, multiDay = fals
   ];
   if (c.window) line.push(seg(pad(windowCell(inc, multiDay), c.window) + ' ', 'muted'));
   if (c.trend) line.push(seg(pad(sparkline(fitBuckets(inc.sparkline, c.trend)), c.trend) + ' ', 'chart'));
-  line.push(input(inc.title, 'plain', c.title));
+  if (live && c.state) line.push(seg(pad(incidentStateText(live.state), c.state) + ' ', live.state.kind === 'ongoing' ? 'danger' : live.state.kind === 'recovered' ? 'ok' : 'muted'));
+  if (live?.fresh) line.push(seg(NEW_MARK, 'warning'));
+  line.push(input(inc.title, 'plain', Math.max(4, c.title - (live?.fresh ? NEW_MARK.length : 0))));
   return line;
 }
