@@ -3,7 +3,7 @@ import { toTerminal } from '../../core/escape-terminal.js';
 import { compileLogFormat } from '../../../parsers/access-log/template/compile.js';
 import type { LogFormat } from '../../../parsers/access-log/format.js';
 import { ingestAll, totals, type IngestOutcome } from '../../ingest/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import { explainDbError, openStore, type Store } from '../../store/index.js';
 import { runAnalysis } from './analysis.js';
 
 export interface IngestCliOptions {
@@ -83,6 +83,9 @@ export async function ingestAndAnalyse(files: string[], opts: IngestCliOptions):
     return { store, outcomes };
   } catch (err) {
     store.close();
+    // A database error anywhere in the run (locked by another process past the busy timeout, disk full,
+    // read-only) is a message with a hint, never an "internal error" (test/hostile/db-faults.test.ts).
+    if (!(err instanceof UserError) && String((err as { code?: unknown }).code ?? '').startsWith('SQLITE')) throw explainDbError(opts.db, err);
     throw err;
   }
 }
