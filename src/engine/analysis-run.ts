@@ -9,9 +9,9 @@ import { Classifier, type CompiledRule } from './classify.js';
 import { clusterFailures } from './cluster.js';
 import { AnalysisContext } from './context.js';
 import { Facts, type EngineRecord, type FactsEnv } from './facts.js';
-import { FailureTable } from './failures.js';
+import { FailureTable, type FailureInput } from './failures.js';
 import { retryAfterMs } from './header-params.js';
-import { buildIncident } from './incident-build.js';
+import { buildIncident, trafficQueries } from './incident-build.js';
 import { extractMessage, messageTemplate } from './messages.js';
 import { templatePath } from './route-template.js';
 import { UNMATCHED_RULE_ID, type IncidentRecord, type WarningRecord } from './types.js';
@@ -30,17 +30,25 @@ export interface RunRecord extends EngineRecord {
 }
 
 export interface RunResult {
+  /** Most severe first; empty when finish() streamed (then read `incidentStream`). */
   incidents: IncidentRecord[];
+  /** Every incident, built one at a time when finish() streamed (so a million never sit in memory), else `incidents`. */
+  incidentStream: () => Iterable<IncidentRecord>;
+  /** Number of incidents (drafts). */
+  incidentCount: number;
   warnings: WarningRecord[];
-  classifications: () => Iterable<{ id: number; cause: string; subcause: string; ruleId: string }>;
+  classifications: () => Iterable<{ id: number; ts: number | null; cause: string; subcause: string; ruleId: string }>;
   incidentOf: () => Iterable<{ id: number; incidentId: string }>;
   byCause: Record<string, number>;
   failures: number;
   unknown: number;
 }
 
+/** Traffic a deferred context must load: host\u0000route → windows [fromMs, toMs] that will be asked about. */
+export type TrafficRequest = Map<string, Array<[number, number]>>;
+
 export class AnalysisRun {
-  readonly context = new AnalysisContext();
+  readonly context: AnalysisContext;
   readonly table = new FailureTable();
   private readonly warnings = new WarningCollector();
   private readonly sources = new Map<number, { path: string; kind: 'har' | 'log' }>();
@@ -48,14 +56,25 @@ export class AnalysisRun {
   private readonly gapMs: number;
   readonly slowMs: number;
   requests = 0;
+  /** Deferred mode: payload errors found by observe(), added to the table in (ts, id) order by flushObserved(). */
+  private pendingPayload: FailureInput[] | null;
+  /** Payload errors observe() found (their traffic counts as failed). */
+  private readonly payloadSeen: Array<{ ts: number | null; host: string | null; route: string }> = [];
 
+  /**
+   * `deferred`: the caller feeds successes in any order and only partly through observe() (see
+   * analyze.ts): the context is deferred (AnalysisContext) and payload errors are ordered before
+   * they reach the failure table, so the result is the same as one pass in time order.
+   */
   constructor(
     readonly classifier: Classifier,
     private readonly routes: Map<string, string>,
-    opts: { gapMs?: number; slowMs?: number } = {},
+    opts: { gapMs?: number; slowMs?: number; deferred?: boolean } = {},
   ) {
     this.gapMs = opts.gapMs ?? DEFAULT_GAP_MS;
     this.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
+    this.context = new AnalysisContext({ deferred: opts.deferred });
+    this.pendingPayload = opts.deferred ? [] : null;
     this.payloadRules = new Set(classifier.rules.filter((r) => r.cause === 'payload-error'));
   }
 
@@ -82,7 +101,7 @@ export class AnalysisRun {
     let payloadFailed = false;
     if (!failed && r.status !== null && r.status >= 200 && r.status < 300 && r.body) {
       for (const rule of this.classifier.candidates(r.status)) {
-        if (this.payloadRules.has(rule) && rule.test(f)) { this.record(f, rule); payloadFailed = true; break; }
+        if (this.payloadRules.has(rule) && rule.test(f)) { this.record(f, rule, true); payloadFailed = true; break; }
       }
     }
     const creator = r.extra?.['harCreator'];
@@ -95,19 +114,40 @@ export class AnalysisRun {
     if (!failed && !payloadFailed) this.warnings.add(f, f.route ?? '');
   }
 
+  /** Deferred mode: warnings of a success the caller did not observe() (no headers, body or failure). */
+  warnOnly(r: RunRecord, route: string): void {
+    const f = new Facts(r, { slowMs: this.slowMs, route: () => route, context: () => null });
+    this.warnings.add(f, route);
+  }
+
+  /** Successes observe() turned into failures (payload errors). */
+  observedFailures(): ReadonlyArray<{ ts: number | null; host: string | null; route: string }> {
+    return this.payloadSeen;
+  }
+
+  /** Deferred mode: moves the payload errors observe() found into the failure table, in (ts, id) order. */
+  flushObserved(): void {
+    const pending = this.pendingPayload;
+    if (!pending || pending.length === 0) return;
+    pending.sort((a, b) => (a.ts ?? -Infinity) - (b.ts ?? -Infinity) || a.id - b.id);
+    for (const p of pending) this.table.add(p);
+    this.pendingPayload = [];
+  }
+
   /** Pass 2: failed requests (after every observe). */
   classifyFailure(r: RunRecord): CompiledRule | null {
+    this.flushObserved();
     const f = new Facts(r, this.env(true));
     const rule = this.classifier.classify(f);
     this.record(f, rule);
     return rule;
   }
 
-  private record(f: Facts, rule: CompiledRule | null): void {
+  private record(f: Facts, rule: CompiledRule | null, observed = false): void {
     const r = f.r as RunRecord;
     const msg = extractMessage(f);
     const token = f.tokenFingerprint;
-    this.table.add({
+    const input: FailureInput = {
       id: r.id, ts: r.ts, rule: rule ? rule.index : -1, status: r.status, host: r.host, route: f.route ?? '',
       method: r.method, client: clientKey(f), clientInfo: { ip: r.clientIp, userAgent: r.userAgent, token },
       token, sourceId: r.sourceId, sourceKind: r.sourceKind, message: msg === null ? null : messageTemplate(msg),
@@ -115,22 +155,45 @@ export class AnalysisRun {
       upstream: r.upstreamAddr ? r.upstreamAddr.split(',')[0]!.trim() : null,
       errorKey: r.errorText === null ? null : messageTemplate(r.errorText), durationMs: r.durationMs,
       call: `${r.method ?? ''} ${r.host ?? ''}${r.path ?? ''}${r.query ? '?' + r.query : ''}`,
-    });
+    };
+    if (observed) this.payloadSeen.push({ ts: r.ts, host: r.host, route: input.route });
+    if (observed && this.pendingPayload) this.pendingPayload.push(input);
+    else this.table.add(input);
   }
 
-  /** Clusters and builds incidents. `getRecord` feeds evidence from sample members. */
-  finish(getRecord: (id: number) => EngineRecord | null): RunResult {
+  /**
+   * Clusters and builds incidents. `getRecord` feeds evidence from sample members. A deferred
+   * context gets the traffic of the incidents' routes and windows from `loadTraffic` first.
+   */
+  finish(getRecord: (id: number) => EngineRecord | null, loadTraffic?: (want: TrafficRequest) => void, opts: { stream?: boolean } = {}): RunResult {
+    this.flushObserved();
     const rules = this.classifier.rules;
     const t = this.table;
     const drafts = clusterFailures(t, rules, {
       gapMs: this.gapMs,
       sourceName: (id) => this.sources.get(id)?.path ?? String(id),
     });
+    if (this.context.deferred) {
+      const want: TrafficRequest = new Map();
+      for (const d of drafts) {
+        const q = trafficQueries(d, t);
+        for (const rk of q.routeKeys) {
+          let list = want.get(rk);
+          if (!list) { list = []; want.set(rk, list); }
+          list.push(...q.windows);
+        }
+      }
+      if (want.size > 0) {
+        if (!loadTraffic) throw new Error('AnalysisRun.finish: a deferred run needs loadTraffic');
+        loadTraffic(want);
+      }
+    }
     const factsEnv = this.env(true);
-    const incidents = drafts.map((d) => buildIncident(d, {
+    const build = (d: (typeof drafts)[number]): IncidentRecord => buildIncident(d, {
       table: t, rules, context: this.context, sources: this.sources,
       factsOf: (id) => { const rec = getRecord(id); return rec ? new Facts(rec, factsEnv) : null; },
-    }));
+    });
+    const incidents = opts.stream ? [] : drafts.map(build);
     incidents.sort((a, b) => b.severity - a.severity || b.count - a.count || a.id.localeCompare(b.id));
     const byCause: Record<string, number> = {};
     let unknown = 0;
@@ -142,15 +205,22 @@ export class AnalysisRun {
     }
     return {
       incidents,
+      incidentStream: opts.stream ? function* () { for (const d of drafts) yield build(d); } : () => incidents,
+      incidentCount: drafts.length,
       warnings: this.warnings.result(),
       classifications: function* () {
         for (let i = 0; i < t.n; i++) {
           const ri = t.rule(i);
           const rule = ri >= 0 ? rules[ri]! : null;
-          yield { id: t.id(i), cause: rule ? rule.cause : 'unknown', subcause: rule ? rule.subcause : 'unknown', ruleId: rule ? rule.id : UNMATCHED_RULE_ID };
+          const ts = t.ts(i);
+          yield {
+            id: t.id(i), ts: Number.isNaN(ts) ? null : ts, cause: rule ? rule.cause : 'unknown', subcause: rule ? rule.subcause : 'unknown',
+            ruleId: rule ? rule.id : UNMATCHED_RULE_ID,
+          };
         }
       },
       incidentOf: function* () {
+        if (opts.stream) throw new Error('incidentOf: a streamed result carries member ids on each incident');
         for (const inc of incidents) for (const id of inc.memberIds) yield { id, incidentId: inc.id };
       },
       byCause,

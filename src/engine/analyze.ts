@@ -1,13 +1,21 @@
 /**
  * analyze(store): route templating → classification of every failure (and warnings and payload
  * errors on successes) → clustering → store.applyAnalysis, in one transaction on the store side.
- * Two streaming passes: every request once (context), failed requests once (classification).
+ *
+ * Two ways to read the store, with the same result:
+ * - reference (any AnalysisStore): two streaming passes, every request once (context), failed
+ *   requests once (classification);
+ * - lean (a store that offers `leanSource`, i.e. src/store): successes stored without detail (most
+ *   access-log lines) are never hydrated. The context is seeded from the writer's aggregates, warnings
+ *   on them come from rows SQLite pre-filters, and traffic is loaded for the incidents' windows only.
+ *   Cost and memory then grow with failures and detail rows, not with requests (analyze-lean.ts).
  */
 import { UserError } from '../core/errors.js';
 import type { StoredRequest } from '../core/types.js';
 import { AnalysisRun, DEFAULT_GAP_MS, DEFAULT_SLOW_MS } from './analysis-run.js';
 import { Classifier } from './classify.js';
 import { formatProblem, loadRules } from './load-rules.js';
+import { analyzeLean, type LeanSource } from './analyze-lean.js';
 import { learnRouteTemplates, type RouteKeyRow } from './route-template.js';
 import type { AnalysisOptions, AnalysisSummary, IncidentRecord, WarningRecord } from './types.js';
 
@@ -16,12 +24,15 @@ export interface AnalysisStore {
   iterateRequests(opts?: { failedOnly?: boolean }): IterableIterator<StoredRequest>;
   iterateRouteKeys(): IterableIterator<RouteKeyRow>;
   getRequest(id: number): StoredRequest | null;
+  /** The lean reading of a large store (see the top of this file); absent: the reference passes. */
+  leanSource?(): LeanSource;
   applyAnalysis(a: {
     routes: Map<string, string>;
-    classifications: Iterable<{ id: number; cause: string; subcause: string; ruleId: string }>;
-    incidents: IncidentRecord[];
+    pathIds?: Map<string, [number, number]>;
+    classifications: Iterable<{ id: number; ts?: number | null; cause: string; subcause: string; ruleId: string }>;
+    incidents: Iterable<IncidentRecord>;
     warnings: WarningRecord[];
-    incidentOf: Iterable<{ id: number; incidentId: string }>;
+    incidentOf?: Iterable<{ id: number; incidentId: string }>;
   }): void;
 }
 
@@ -42,6 +53,7 @@ export function buildClassifier(rulesPaths?: string[]): Classifier {
 export function analyze(store: AnalysisStore, opts: AnalysisOptions = {}): AnalysisSummary {
   const t0 = Date.now();
   const classifier = buildClassifier(opts.rulesPaths);
+  if (store.leanSource && !opts.reference) return analyzeLean(store, store.leanSource(), classifier, opts, t0);
   const routes = learnRouteTemplates(store.iterateRouteKeys());
   const run = new AnalysisRun(classifier, routes, { gapMs: opts.gapMs ?? DEFAULT_GAP_MS, slowMs: opts.slowMs ?? DEFAULT_SLOW_MS });
   for (const r of store.iterateRequests()) run.observe(r);

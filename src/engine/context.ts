@@ -4,6 +4,11 @@
  * which clients behave like scanners, per-route traffic per minute (error rates, herds), and
  * which HAR sources were sanitized (Chrome drops Authorization/Cookie on export).
  * Memory is bounded per key (client sets are capped) and proportional to routes × active minutes.
+ *
+ * Deferred mode (analysis of a large store, see analyze.ts): per-minute traffic and requests per
+ * client are not counted record by record; the store's aggregates seed them (setClientTotal,
+ * addOk, addOkClient) and traffic is loaded for the incident windows only (setTraffic), so memory
+ * stays proportional to failures, not to requests.
  */
 import type { ContextFacts } from './types.js';
 
@@ -63,7 +68,18 @@ function isChromeExport(creator: string | null): boolean {
   return c.includes('webinspector') || c === 'chrome' || c.startsWith('chrome ') || c.includes('devtools');
 }
 
+/** Traffic of one route over the minutes analysis asked about: sorted minutes with prefix sums. */
+interface RouteTraffic {
+  minutes: Float64Array;
+  /** cum[i] = requests in minutes[0..i). */
+  cumTotal: Float64Array;
+  cumFailed: Float64Array;
+}
+
 export class AnalysisContext {
+  /** Traffic and client totals come from setTraffic / setClientTotal instead of observe(). */
+  readonly deferred: boolean;
+  private deferredTraffic = new Map<string, RouteTraffic>();
   private readonly routes = new Map<string, RouteStat>();
   private readonly versions = new Map<string, number>();
   private readonly clients = new Map<string, ClientStat>();
@@ -72,6 +88,10 @@ export class AnalysisContext {
   private readonly traffic = new Map<string, Map<number, [number, number]>>();
 
   private readonly versionCache = new Map<string, { key: string; version: number } | null>();
+
+  constructor(opts: { deferred?: boolean } = {}) {
+    this.deferred = opts.deferred === true;
+  }
 
   /** versionKey, memoized: there are far fewer routes than requests. */
   private versionOf(route: string): { key: string; version: number } | null {
@@ -85,7 +105,7 @@ export class AnalysisContext {
 
   observe(o: ContextObservation): void {
     const rk = (o.host ?? '') + '\u0000' + o.route;
-    if (o.ts !== null) {
+    if (o.ts !== null && !this.deferred) {
       let byMin = this.traffic.get(rk);
       if (!byMin) { byMin = new Map(); this.traffic.set(rk, byMin); }
       const m = Math.floor(o.ts / MINUTE);
@@ -94,20 +114,12 @@ export class AnalysisContext {
     }
     const ok = !o.failed && o.status !== null && o.status >= 200 && o.status < 400;
     if (ok) {
-      let rs = this.routes.get(rk);
-      if (!rs) { rs = { ok: 0, okClients: new Set() }; this.routes.set(rk, rs); }
-      rs.ok++;
-      if (rs.okClients.size < CLIENTS_CAP) rs.okClients.add(o.client);
-      const v = this.versionOf(o.route);
-      if (v) {
-        const vk = (o.host ?? '') + '\u0000' + v.key;
-        if ((this.versions.get(vk) ?? -1) < v.version) this.versions.set(vk, v.version);
-      }
+      this.addOkAt(rk, o.host, o.route, 1);
+      this.addOkClientAt(rk, o.client);
     }
     if (o.clientIp !== null) {
-      let cs = this.clients.get(o.clientIp);
-      if (!cs) { cs = { total: 0, notFound: 0, paths: new Set() }; this.clients.set(o.clientIp, cs); }
-      cs.total++;
+      const cs = this.clientStat(o.clientIp);
+      if (!this.deferred) cs.total++;
       if (o.status === 404) {
         cs.notFound++;
         if (o.path !== null && cs.paths.size < SCAN_PATHS_CAP) cs.paths.add(o.path);
@@ -117,6 +129,64 @@ export class AnalysisContext {
     if (!ss) { ss = { chromeExport: isChromeExport(o.harCreator), credentialHeaders: false }; this.sources.set(o.sourceId, ss); }
     if (o.credentialHeaders) ss.credentialHeaders = true;
     else if (!ss.chromeExport && isChromeExport(o.harCreator)) ss.chromeExport = true;
+  }
+
+  private clientStat(ip: string): ClientStat {
+    let cs = this.clients.get(ip);
+    if (!cs) { cs = { total: 0, notFound: 0, paths: new Set() }; this.clients.set(ip, cs); }
+    return cs;
+  }
+
+  private routeStat(rk: string): RouteStat {
+    let rs = this.routes.get(rk);
+    if (!rs) { rs = { ok: 0, okClients: new Set() }; this.routes.set(rk, rs); }
+    return rs;
+  }
+
+  private addOkAt(rk: string, host: string | null, route: string, n: number): void {
+    this.routeStat(rk).ok += n;
+    const v = this.versionOf(route);
+    if (v) {
+      const vk = (host ?? '') + '\u0000' + v.key;
+      if ((this.versions.get(vk) ?? -1) < v.version) this.versions.set(vk, v.version);
+    }
+  }
+
+  private addOkClientAt(rk: string, client: string): void {
+    const rs = this.routeStat(rk);
+    if (rs.okClients.size < CLIENTS_CAP) rs.okClients.add(client);
+  }
+
+  /** `n` successes (2xx/3xx, not failed) on a route, counted elsewhere (the store's aggregates). */
+  addOk(host: string | null, route: string, n: number): void {
+    if (n > 0) this.addOkAt((host ?? '') + '\u0000' + route, host, route, n);
+  }
+
+  /** A client seen succeeding on a route (counted elsewhere; `addOk` carries the count). */
+  addOkClient(host: string | null, route: string, client: string): void {
+    this.addOkClientAt((host ?? '') + '\u0000' + route, client);
+  }
+
+  /** Deferred mode: every request of a client address, counted elsewhere. */
+  setClientTotal(ip: string, total: number): void {
+    this.clientStat(ip).total = total;
+  }
+
+  /**
+   * Deferred mode: per-minute traffic of a route (host\u0000route key) over the minutes analysis
+   * will ask about; `cells` are [minute, total, failed].
+   */
+  setTraffic(routeKey: string, cells: Array<[number, number, number]>): void {
+    cells.sort((a, b) => a[0] - b[0]);
+    const n = cells.length;
+    const t: RouteTraffic = { minutes: new Float64Array(n), cumTotal: new Float64Array(n + 1), cumFailed: new Float64Array(n + 1) };
+    for (let i = 0; i < n; i++) {
+      const c = cells[i]!;
+      t.minutes[i] = c[0];
+      t.cumTotal[i + 1] = t.cumTotal[i]! + c[1];
+      t.cumFailed[i + 1] = t.cumFailed[i]! + c[2];
+    }
+    this.deferredTraffic.set(routeKey, t);
   }
 
   /** Facts for one failure (its own client excluded from "other clients"). */
@@ -148,6 +218,7 @@ export class AnalysisContext {
 
   /** Total and failed requests on a route within [fromMs, toMs] (minute resolution). */
   trafficIn(host: string | null, route: string, fromMs: number, toMs: number): [number, number] {
+    if (this.deferred) return this.deferredIn((host ?? '') + '\u0000' + route, Math.floor(fromMs / MINUTE), Math.floor(toMs / MINUTE));
     const byMin = this.traffic.get((host ?? '') + '\u0000' + route);
     if (!byMin) return [0, 0];
     let t = 0;
@@ -161,4 +232,29 @@ export class AnalysisContext {
     }
     return [t, f];
   }
+
+  private deferredIn(rk: string, a: number, b: number): [number, number] {
+    const t = this.deferredTraffic.get(rk);
+    if (!t || b < a) return [0, 0];
+    const lo = lowerBound(t.minutes, a);
+    const hi = lowerBound(t.minutes, b + 1);
+    return [t.cumTotal[hi]! - t.cumTotal[lo]!, t.cumFailed[hi]! - t.cumFailed[lo]!];
+  }
+}
+
+/** First index whose value is >= v. */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Minute windows [a, b] (inclusive, in minutes) that trafficIn will be asked about. */
+export function minuteSpan(fromMs: number, toMs: number): [number, number] {
+  return [Math.floor(fromMs / MINUTE), Math.floor(toMs / MINUTE)];
 }

@@ -73,6 +73,39 @@ export function severityScore(weight: number, count: number, rate: number | null
   return Math.round(Math.min(100, weight * 10 * volume * rateF * spread * conf) * 10) / 10;
 }
 
+/** The (host, route, method) rows of an incident, most frequent first, capped at 1000. */
+function routeRowsOf(routeCounts: Map<string, number>): Array<{ host: string | null; route: string; method: string | null; count: number }> {
+  return topCounts(routeCounts, 1000).map(([k, n]) => {
+    const [host, route, method] = k.split('\u0000') as [string, string, string];
+    return { host: host === '' ? null : host, route, method: method === '' ? null : method, count: n };
+  });
+}
+
+/**
+ * The traffic windows of an incident from `first` to `last` (ms): the window itself, an equally long
+ * one before it (whole minutes strictly before the first failure's minute) and the two minutes
+ * after the last failure's minute.
+ */
+export function trafficWindows(first: number, last: number): [[number, number], [number, number], [number, number]] {
+  const span = Math.max(last - first, MINUTE);
+  return [[first, last], [first - span, first - MINUTE], [last + MINUTE, last + 2 * MINUTE]];
+}
+
+/**
+ * Which traffic an incident will ask the context about: its (host\u0000route) keys and windows, the
+ * same ones buildIncident reads (so a deferred context can load exactly those minutes).
+ */
+export function trafficQueries(d: Draft, t: FailureTable): { routeKeys: string[]; windows: Array<[number, number]> } {
+  if (Number.isNaN(d.first)) return { routeKeys: [], windows: [] };
+  const routeCounts = new Map<string, number>();
+  for (const i of d.members) {
+    const rk = `${t.host(i) ?? ''}\u0000${t.route(i)}\u0000${t.method(i) ?? ''}`;
+    routeCounts.set(rk, (routeCounts.get(rk) ?? 0) + 1);
+  }
+  const routeKeys = [...new Set(routeRowsOf(routeCounts).map((r) => `${r.host ?? ''}\u0000${r.route}`))];
+  return { routeKeys, windows: trafficWindows(d.first, d.last) };
+}
+
 export function buildIncident(d: Draft, env: BuildEnv): IncidentRecord {
   const t = env.table;
   const ruleVotes = new Map<number, number>();
@@ -104,10 +137,7 @@ export function buildIncident(d: Draft, env: BuildEnv): IncidentRecord {
   const first = d.first;
   const last = d.last;
 
-  const routeRows = topCounts(routeCounts, 1000).map(([k, n]) => {
-    const [host, route, method] = k.split('\u0000') as [string, string, string];
-    return { host: host === '' ? null : host, route, method: method === '' ? null : method, count: n };
-  });
+  const routeRows = routeRowsOf(routeCounts);
   const routes = [...new Set(routeRows.map((r) => r.route))];
   const distinctRouteKeys = [...new Set(routeRows.map((r) => `${r.host ?? ''}\u0000${r.route}`))];
 
@@ -117,19 +147,18 @@ export function buildIncident(d: Draft, env: BuildEnv): IncidentRecord {
   let beforeFailed = 0;
   let herd: ClientBehaviour | null = null;
   if (!Number.isNaN(first)) {
-    const span = Math.max(last - first, MINUTE);
+    const [inWindow, beforeWindow, afterWindow] = trafficWindows(first, last);
     let after = 0;
     for (const k of distinctRouteKeys) {
       const [h, r] = k.split('\u0000') as [string, string];
       const host = h === '' ? null : h;
-      windowTotal += env.context.trafficIn(host, r, first, last)[0];
-      // Whole minutes strictly before the first failure's minute, and the two minutes after the last one's.
-      const [bt, bf] = env.context.trafficIn(host, r, first - span, first - MINUTE);
+      windowTotal += env.context.trafficIn(host, r, inWindow[0], inWindow[1])[0];
+      const [bt, bf] = env.context.trafficIn(host, r, beforeWindow[0], beforeWindow[1]);
       beforeTotal += bt;
       beforeFailed += bf;
-      after += env.context.trafficIn(host, r, last + MINUTE, last + 2 * MINUTE)[0];
+      after += env.context.trafficIn(host, r, afterWindow[0], afterWindow[1])[0];
     }
-    if (HERD_CAUSES.has(cause) && count >= 10) herd = thunderingHerd(after, beforeTotal, span / MINUTE, distinctRouteKeys.length);
+    if (HERD_CAUSES.has(cause) && count >= 10) herd = thunderingHerd(after, beforeTotal, Math.max(last - first, MINUTE) / MINUTE, distinctRouteKeys.length);
   }
   const windowRate = windowTotal > 0 ? Math.min(1, count / windowTotal) : null;
   const beforeRate = beforeTotal > 0 ? beforeFailed / beforeTotal : null;

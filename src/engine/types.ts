@@ -282,6 +282,8 @@ export interface AnalysisOptions {
   gapMs?: number;
   /** Duration from which a request counts as slow, ms. @default 10000 */
   slowMs?: number;
+  /** Read every request (the reference passes) even when the store offers the lean reading; for tests. */
+  reference?: boolean;
 }
 
 export interface AnalysisSummary {

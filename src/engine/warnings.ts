@@ -75,37 +75,97 @@ function decodeName(s: string): string {
 /** Kinds that are about a whole host (one warning per host), not about one endpoint. */
 const HOST_LEVEL = new Set<WarningKind>(['credentials-over-http', 'bare-public-ip', 'rate-limit-headroom', 'token-near-expiry']);
 
-/** Aggregates warnings per kind + host (+ route for endpoint-level kinds). */
+/** Order of observations: (ts, id), requests without a time first (as the store orders them). */
+type Key = [ts: number, id: number];
+
+function keyOf(ts: number | null, id: number | undefined): Key {
+  return [ts === null ? -Infinity : ts, id ?? Infinity];
+}
+
+function before(a: Key, b: Key): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/** Keeps the `cap` smallest keys (with their values), sorted; a value is kept once, at its smallest key. */
+class SmallestK<V> {
+  readonly items: Array<{ key: Key; value: V }> = [];
+  constructor(private readonly cap: number) {}
+
+  offer(key: Key, value: V): void {
+    const items = this.items;
+    const at = items.findIndex((x) => x.value === value);
+    if (at >= 0) {
+      if (!before(key, items[at]!.key)) return;
+      items.splice(at, 1);
+    } else if (items.length >= this.cap && !before(key, items[items.length - 1]!.key)) {
+      return;
+    }
+    let i = items.length;
+    while (i > 0 && before(key, items[i - 1]!.key)) i--;
+    items.splice(i, 0, { key, value });
+    if (items.length > this.cap) items.pop();
+  }
+}
+
+interface Pending {
+  record: WarningRecord;
+  titleKey: Key;
+  evidence: SmallestK<string>;
+  samples: SmallestK<number>;
+}
+
+/**
+ * Aggregates warnings per kind + host (+ route for endpoint-level kinds). The result does not depend
+ * on the order records are added in: title, evidence and samples are those of the earliest records
+ * in (ts, id) order, so a store can feed successes in any order (analysis of a large store does).
+ */
 export class WarningCollector {
-  private readonly byKey = new Map<string, WarningRecord>();
+  private readonly byKey = new Map<string, Pending>();
 
   add(f: Facts, endpoint: string): void {
     const hits = detectWarnings(f);
+    if (hits.length === 0) return;
+    const key = keyOf(f.r.ts, f.r.id);
     for (const h of hits) {
       const host = f.r.host;
       const route = HOST_LEVEL.has(h.kind) ? null : endpoint;
-      const key = `${h.kind}\u0000${host ?? ''}\u0000${route ?? ''}`;
-      let w = this.byKey.get(key);
-      if (!w) {
-        w = {
-          id: 'warn-' + createHash('sha256').update(key).digest('hex').slice(0, 12),
-          kind: h.kind, host, route, title: h.title, evidence: [], firstSeen: null, lastSeen: null, count: 0, sampleIds: [],
+      const k = `${h.kind}\u0000${host ?? ''}\u0000${route ?? ''}`;
+      let p = this.byKey.get(k);
+      if (!p) {
+        p = {
+          record: {
+            id: 'warn-' + createHash('sha256').update(k).digest('hex').slice(0, 12),
+            kind: h.kind, host, route, title: h.title, evidence: [], firstSeen: null, lastSeen: null, count: 0, sampleIds: [],
+          },
+          titleKey: key,
+          evidence: new SmallestK(EVIDENCE_CAP),
+          samples: new SmallestK(SAMPLES_CAP),
         };
-        this.byKey.set(key, w);
+        this.byKey.set(k, p);
+      } else if (before(key, p.titleKey)) {
+        p.record.title = h.title;
+        p.titleKey = key;
       }
+      const w = p.record;
       w.count++;
       const ts = f.r.ts;
       if (ts !== null) {
         if (w.firstSeen === null || ts < w.firstSeen) w.firstSeen = ts;
         if (w.lastSeen === null || ts > w.lastSeen) w.lastSeen = ts;
       }
-      if (w.evidence.length < EVIDENCE_CAP && !w.evidence.includes(h.evidence)) w.evidence.push(h.evidence);
-      if (f.r.id !== undefined && w.sampleIds.length < SAMPLES_CAP) w.sampleIds.push(f.r.id);
+      p.evidence.offer(key, h.evidence);
+      if (f.r.id !== undefined) p.samples.offer(key, f.r.id);
     }
   }
 
   /** Most frequent first. */
   result(): WarningRecord[] {
-    return [...this.byKey.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+    const out: WarningRecord[] = [];
+    for (const p of this.byKey.values()) {
+      p.record.evidence = p.evidence.items.map((x) => x.value);
+      p.record.sampleIds = p.samples.items.map((x) => x.value);
+      out.push(p.record);
+    }
+    return out.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
   }
 }

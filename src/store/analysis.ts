@@ -4,13 +4,17 @@ import type { Db } from './open.js';
 export interface AnalysisWrite {
   /** host + '\u0000' + path → route template. */
   routes: Map<string, string>;
-  classifications: Iterable<{ id: number; cause: string; subcause: string; ruleId: string }>;
-  incidents: Array<{
+  /** host + '\u0000' + path → [host id (0 = none), path id], when the engine read them (saves a lookup per path). */
+  pathIds?: Map<string, [number, number]>;
+  classifications: Iterable<{ id: number; ts?: number | null; cause: string; subcause: string; ruleId: string }>;
+  /** Any iterable: a lazy one is written as it is built (incidents are then never all in memory). */
+  incidents: Iterable<{
     id: string; cause: string; subcause: string; ruleId?: string | null; title: string; severity: number;
-    firstSeen: number | null; lastSeen: number | null; count: number;
+    firstSeen: number | null; lastSeen: number | null; count: number; memberIds?: readonly number[];
   } & Record<string, unknown>>;
   warnings: Array<{ id: string; kind: string; route?: string | null; firstSeen: number | null; lastSeen: number | null; count: number } & Record<string, unknown>>;
-  incidentOf: Iterable<{ id: number; incidentId: string }>;
+  /** Members per incident; absent: read from each incident's memberIds while it is written. */
+  incidentOf?: Iterable<{ id: number; incidentId: string }>;
 }
 
 /**
@@ -18,15 +22,14 @@ export interface AnalysisWrite {
  * reads the data, so a re-analysis starts from what ingest stored.
  */
 export function resetAnalysisFailures(db: Db): void {
-  db.prepare("UPDATE requests SET failed = 0 WHERE cause = 'payload-error' AND status > 0 AND status < 400").run();
+  db.prepare(`UPDATE req SET failed = 0 WHERE failed = 1 AND status > 0 AND status < 400
+    AND id IN (SELECT id FROM req_analysis WHERE cause = 'payload-error')`).run();
 }
 
 /** Writes analysis results, replacing any earlier analysis (re-runs are idempotent). */
 export function applyAnalysis(db: Db, a: AnalysisWrite): void {
   db.transaction(() => {
-    db.exec(`DELETE FROM path_routes; DELETE FROM routes; DELETE FROM incidents; DELETE FROM warnings;
-             UPDATE requests SET cause = NULL, subcause = NULL, rule_id = NULL, incident_id = NULL
-               WHERE cause IS NOT NULL OR incident_id IS NOT NULL;`);
+    db.exec('DELETE FROM path_routes; DELETE FROM routes; DELETE FROM incidents; DELETE FROM warnings; DELETE FROM req_analysis;');
     const dictId = db.prepare('SELECT id FROM dict WHERE s = ?').pluck();
     const insRoute = db.prepare('INSERT INTO routes(host, template) VALUES (?, ?) ON CONFLICT(host, template) DO UPDATE SET host = host RETURNING id').pluck();
     const insPathRoute = db.prepare('INSERT OR REPLACE INTO path_routes(host_id, path_id, route_id) VALUES (?, ?, ?)');
@@ -34,39 +37,69 @@ export function applyAnalysis(db: Db, a: AnalysisWrite): void {
     for (const [key, template] of a.routes) {
       const cut = key.indexOf('\u0000');
       const host = key.slice(0, cut);
-      const path = key.slice(cut + 1);
       const rk = host + '\u0000' + template;
       let rid = routeIds.get(rk);
       if (rid === undefined) {
         rid = insRoute.get(host, template) as number;
         routeIds.set(rk, rid);
       }
-      const hostId = host === '' ? 0 : ((dictId.get(host) as number | undefined) ?? -1);
-      const pathId = dictId.get(path) as number | undefined;
-      if (pathId === undefined || hostId === -1) continue;
-      insPathRoute.run(hostId, pathId, rid);
+      let ids = a.pathIds?.get(key);
+      if (!ids) {
+        const path = key.slice(cut + 1);
+        const hostId = host === '' ? 0 : ((dictId.get(host) as number | undefined) ?? -1);
+        const pathId = dictId.get(path) as number | undefined;
+        if (pathId === undefined || hostId === -1) continue;
+        ids = [hostId, pathId];
+      }
+      insPathRoute.run(ids[0], ids[1], rid);
     }
-    // A 2xx whose body reports failure (payload-error) becomes a failure once the engine found it.
-    const setCause = db.prepare("UPDATE requests SET cause = ?, subcause = ?, rule_id = ?, failed = CASE WHEN ? = 'payload-error' THEN 1 ELSE failed END WHERE id = ?");
-    for (const c of a.classifications) setCause.run(c.cause, c.subcause, c.ruleId, c.cause, c.id);
+    // Incidents first (each may be built only now), noting each member's incident; then one row per classified request.
     const insIncident = db.prepare(`INSERT INTO incidents(id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const incidentIds: string[] = [];
+    const incidentOf = new Map<number, number>();
     for (const i of a.incidents) {
       insIncident.run(i.id, i.cause, i.subcause, i.ruleId ?? null, i.title, i.severity, i.firstSeen, i.lastSeen, i.count, JSON.stringify(i));
+      if (!a.incidentOf && i.memberIds) for (const m of i.memberIds) incidentOf.set(m, incidentIds.length);
+      incidentIds.push(i.id);
+    }
+    if (a.incidentOf) {
+      const index = new Map(incidentIds.map((id, k) => [id, k]));
+      for (const m of a.incidentOf) {
+        let k = index.get(m.incidentId);
+        if (k === undefined) { k = incidentIds.length; incidentIds.push(m.incidentId); index.set(m.incidentId, k); }
+        incidentOf.set(m.id, k);
+      }
+    }
+    const insAnalysis = db.prepare('INSERT OR REPLACE INTO req_analysis(id, ts, cause, subcause, rule_id, incident_id) VALUES (?, ?, ?, ?, ?, ?)');
+    const insAnalysisTs = db.prepare(`INSERT OR REPLACE INTO req_analysis(id, ts, cause, subcause, rule_id, incident_id)
+      SELECT id, ts, ?, ?, ?, ? FROM req WHERE id = ?`);
+    // A 2xx whose body reports failure (payload-error) becomes a failure once the engine found it.
+    const markFailed = db.prepare('UPDATE req SET failed = 1 WHERE id = ? AND failed = 0');
+    for (const c of a.classifications) {
+      const k = incidentOf.get(c.id);
+      const inc = k === undefined ? null : incidentIds[k]!;
+      if (c.ts !== undefined) insAnalysis.run(c.id, c.ts, c.cause, c.subcause, c.ruleId, inc);
+      else insAnalysisTs.run(c.cause, c.subcause, c.ruleId, inc, c.id);
+      if (c.cause === 'payload-error') markFailed.run(c.id);
     }
     const insWarning = db.prepare('INSERT INTO warnings(id, kind, route, first_seen, last_seen, count, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const w of a.warnings) {
       insWarning.run(w.id, w.kind, w.route ?? null, w.firstSeen, w.lastSeen, w.count, JSON.stringify(w));
     }
-    const setIncident = db.prepare('UPDATE requests SET incident_id = ? WHERE id = ?');
-    for (const m of a.incidentOf) setIncident.run(m.incidentId, m.id);
     rebuildTimeline(db);
   })();
 }
 
-/** Per-minute totals for timelines (one scan here instead of one per screen). */
+/**
+ * Per-minute totals for timelines: the writer's per-minute counts plus the payload errors analysis
+ * marked (a few rows), so no scan of the requests.
+ */
 export function rebuildTimeline(db: Db): void {
   db.exec(`DELETE FROM timeline;
     INSERT INTO timeline(minute, total, failed)
-      SELECT ts / 60000, count(*), sum(failed) FROM requests WHERE ts IS NOT NULL GROUP BY ts / 60000;`);
+      SELECT m.minute, m.total, m.failed + IFNULL(p.n, 0) FROM minutes m LEFT JOIN (
+        SELECT CAST(floor(r.ts / 60000.0) AS INTEGER) AS minute, count(*) AS n FROM req_analysis a JOIN req r ON r.id = a.id
+        WHERE a.cause = 'payload-error' AND r.failed = 1 AND r.status > 0 AND r.status < 400 AND r.ts IS NOT NULL GROUP BY 1
+      ) p ON p.minute = m.minute;`);
 }

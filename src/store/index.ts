@@ -6,6 +6,7 @@ import type { StoredRequest } from '../core/types.js';
 import { applyAnalysis, resetAnalysisFailures, type AnalysisWrite } from './analysis.js';
 import { POST_LOAD_INDEXES } from './migrations.js';
 import { openDb, redactionKey, type Db } from './open.js';
+import { LeanReader } from './lean.js';
 import { Requests } from './requests.js';
 import { Sources } from './sources.js';
 import { BatchWriter } from './writer.js';
@@ -13,6 +14,7 @@ import { Views } from './views.js';
 
 export type { SourceRow, SourceStatus } from './sources.js';
 export type { BatchItem, Checkpoint, BatchResult } from './writer.js';
+export { BatchStrings, ID_FIELDS, NUM_FIELDS, TEXT_FIELDS, type DetailRow, type EncodedBatch, type SkipRow } from './encoded.js';
 export type { AnalysisWrite } from './analysis.js';
 export { requestId, UNIT_SPACE } from './writer.js';
 export { explainDbError } from './open.js';
@@ -45,6 +47,11 @@ export class Store {
 
   iterateRouteKeys(): IterableIterator<{ host: string | null; path: string; count: number; failed: number }> {
     return this.requests.routeKeys();
+  }
+
+  /** What the rules engine's lean analysis reads (aggregates and SQL-filtered rows, src/store/lean.ts). */
+  leanSource(): LeanReader {
+    return new LeanReader(this.db);
   }
 
   getRequest(id: number): StoredRequest | null {

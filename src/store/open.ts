@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../core/errors.js';
+import { rebuildAggregates } from './aggregates.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -69,10 +70,16 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   }
 }
 
+/** Steps a migration needs beyond SQL, run in its transaction (key: the schema version it produces). */
+const AFTER_MIGRATION: Record<number, (db: Db) => void> = {
+  2: rebuildAggregates,
+};
+
 function migrate(db: Db, from: number): void {
   for (let v = from; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
+      AFTER_MIGRATION[v + 1]?.(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -1,3 +1,4 @@
+import { rebuildAggregates } from './aggregates.js';
 import type { Db } from './open.js';
 import { stmt } from './statements.js';
 
@@ -83,11 +84,16 @@ export class Sources {
 
   /** Forget a source row and everything stored under it (used to retry a rejected file from scratch). */
   remove(id: number): void {
+    const lo = id * 2 ** 40;
+    const hi = (id + 1) * 2 ** 40;
     this.db.transaction(() => {
-      stmt(this.db, 'DELETE FROM request_detail WHERE id IN (SELECT id FROM requests WHERE source_id = ?)').run(id);
-      stmt(this.db, 'DELETE FROM requests WHERE source_id = ?').run(id);
+      stmt(this.db, 'DELETE FROM request_detail WHERE id >= ? AND id < ?').run(lo, hi);
+      stmt(this.db, 'DELETE FROM req_analysis WHERE id >= ? AND id < ?').run(lo, hi);
+      const removed = stmt(this.db, 'DELETE FROM req WHERE id >= ? AND id < ?').run(lo, hi).changes;
       stmt(this.db, 'DELETE FROM skipped WHERE source_id = ?').run(id);
       stmt(this.db, 'DELETE FROM sources WHERE id = ?').run(id);
+      // The writer's aggregates counted those rows: recount (rare: a rejected source usually stored nothing).
+      if (removed > 0) rebuildAggregates(this.db);
     })();
   }
 

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RequestRecord } from '../core/types.js';
+import { Aggregates } from './aggregates.js';
 import { Dict } from './dict.js';
+import { BatchStrings, ID_FIELDS, NUM_FIELDS, TEXT_FIELDS, type EncodedBatch } from './encoded.js';
 import type { Db } from './open.js';
 
 /** requests.id = sourceId * UNIT_SPACE + unit: the natural key is the primary key. */
@@ -27,11 +29,10 @@ export interface BatchResult {
   skipped: number;
 }
 
-const INSERT_REQUEST = `INSERT OR IGNORE INTO requests (
-  id, source_id, unit, ts, method, scheme, host_id, path_id, query, status, http_version,
-  duration_ms, upstream_ms, bytes_out, bytes_in, client_id, ua_id, referer_id,
-  upstream_addr, upstream_status, request_id, trace_id, error_text, failed
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_REQUEST = `INSERT OR IGNORE INTO req (
+  id, ts, status, failed, method_id, host_id, path_id, query, client_id, ua_id, referer_id, bytes_out,
+  version_id, duration_ms, scheme_id, upstream_ms, bytes_in, upstream_addr, upstream_status, request_id, trace_id, error_text
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const INSERT_DETAIL = `INSERT OR IGNORE INTO request_detail
   (id, timings, req_headers, resp_headers, resp_mime, body, body_size, body_hash, extra, raw)
@@ -54,14 +55,17 @@ function json(v: unknown): string | null {
  */
 export class BatchWriter {
   private readonly dict: Dict;
+  private readonly agg: Aggregates;
   private readonly insertRequest: Database.Statement;
   private readonly insertDetail: Database.Statement;
   private readonly insertSkip: Database.Statement;
   private readonly updateSource: Database.Statement;
   private readonly run: (sourceId: number, kind: 'har' | 'log', items: BatchItem[], cp: Checkpoint) => BatchResult;
+  private readonly runEncoded: (sourceId: number, b: EncodedBatch, strings: BatchStrings) => BatchResult;
 
   constructor(private readonly db: Db) {
     this.dict = new Dict(db);
+    this.agg = new Aggregates(db);
     this.insertRequest = db.prepare(INSERT_REQUEST);
     this.insertDetail = db.prepare(INSERT_DETAIL);
     this.insertSkip = db.prepare('INSERT OR IGNORE INTO skipped(source_id, unit, reason, detail, excerpt) VALUES (?, ?, ?, ?, ?)');
@@ -75,6 +79,94 @@ export class BatchWriter {
     this.run = db.transaction((sourceId: number, kind: 'har' | 'log', items: BatchItem[], cp: Checkpoint) =>
       this.writeItems(sourceId, kind, items, cp),
     );
+    this.runEncoded = db.transaction((sourceId: number, b: EncodedBatch, strings: BatchStrings) => this.writeBatch(sourceId, b, strings));
+  }
+
+  /**
+   * Writes one encoded batch (src/store/encoded.ts) atomically with its checkpoint. `strings` is the
+   * parsing session's string table; a failed batch breaks it (its new strings' ids were rolled back).
+   */
+  writeEncoded(sourceId: number, b: EncodedBatch, strings: BatchStrings): BatchResult {
+    if (strings.broken) throw new Error('BatchWriter: the string table of this session was rolled back');
+    try {
+      return this.runEncoded(sourceId, b, strings);
+    } catch (err) {
+      strings.broken = true;
+      this.dict.reset();
+      this.agg.clear();
+      throw err;
+    }
+  }
+
+  private writeBatch(sourceId: number, b: EncodedBatch, strings: BatchStrings): BatchResult {
+    const d = this.dict;
+    if (b.stringsReset) strings.local = [];
+    const local = strings.local;
+    for (const s of b.newStrings) local.push(d.id(s)!);
+    const { ids, nums, texts } = b;
+    const NI = ID_FIELDS.length;
+    const NT = TEXT_FIELDS.length;
+    let records = 0;
+    let failures = 0;
+    let minTs: number | null = null;
+    let maxTs: number | null = null;
+    const idOf = (k: number): number | null => {
+      const x = ids[k]!;
+      return x < 0 ? null : local[x]!;
+    };
+    const numOf = (k: number): number | null => {
+      const x = nums[k]!;
+      return x !== x ? null : x; // NaN = null
+    };
+    const inserted = new Uint8Array(b.n);
+    let di = 0;
+    for (let i = 0; i < b.n; i++) {
+      const bi = i * NI;
+      const bn = i * NUM_FIELDS;
+      const bt = i * NT;
+      const unit = nums[bn]!;
+      const ts = numOf(bn + 1);
+      const status = numOf(bn + 2);
+      const durationMs = numOf(bn + 5);
+      const failed = nums[bn + 7] === 1;
+      const hostId = idOf(bi + 2);
+      const pathId = idOf(bi + 3);
+      const clientId = idOf(bi + 4);
+      const uaId = idOf(bi + 5);
+      const changed = this.insertRequest.run(
+        requestId(sourceId, unit), ts, status, failed ? 1 : 0, idOf(bi), hostId, pathId, texts[bt], clientId, uaId, idOf(bi + 6),
+        numOf(bn + 3), idOf(bi + 7), durationMs, idOf(bi + 1), numOf(bn + 6), numOf(bn + 4), texts[bt + 1], texts[bt + 2], texts[bt + 3],
+        texts[bt + 4], texts[bt + 5],
+      ).changes;
+      if (changed === 0) continue;
+      inserted[i] = 1;
+      records++;
+      if (failed) failures++;
+      if (ts !== null) {
+        if (minTs === null || ts < minTs) minTs = ts;
+        if (maxTs === null || ts > maxTs) maxTs = ts;
+      }
+      while (di < b.detail.length && b.detail[di]!.row < i) di++;
+      const hasDetail = di < b.detail.length && b.detail[di]!.row === i;
+      this.agg.add({
+        hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status, failed, lean: !hasDetail, ts, durationMs,
+      });
+    }
+    for (const x of b.detail) {
+      if (!inserted[x.row]) continue;
+      this.insertDetail.run(
+        requestId(sourceId, nums[x.row * NUM_FIELDS]!), x.timings, x.reqHeaders, x.respHeaders, x.respMime, x.body, x.bodySize, x.bodyHash,
+        x.extra, x.raw,
+      );
+    }
+    let skipped = 0;
+    for (const k of b.skips) skipped += this.insertSkip.run(sourceId, k.unit, k.reason, k.detail, k.excerpt).changes;
+    this.agg.flush();
+    this.updateSource.run(
+      records, failures, skipped, b.nextUnit, b.nextOffset,
+      minTs, minTs, minTs, maxTs, maxTs, maxTs, Date.now(), sourceId,
+    );
+    return { records, failures, skipped };
   }
 
   /** Writes one batch atomically; throws (after rollback) on SQLite errors such as SQLITE_FULL. */
@@ -83,6 +175,7 @@ export class BatchWriter {
       return this.run(sourceId, kind, items, cp);
     } catch (err) {
       this.dict.reset();
+      this.agg.clear();
       throw err;
     }
   }
@@ -101,10 +194,14 @@ export class BatchWriter {
       }
       const r = it.record;
       const id = requestId(sourceId, it.unit);
+      const hostId = d.id(r.host);
+      const pathId = d.id(r.path);
+      const clientId = d.id(r.clientIp);
+      const uaId = d.id(r.userAgent);
       const changed = this.insertRequest.run(
-        id, sourceId, it.unit, r.ts, r.method, r.scheme, d.id(r.host), d.id(r.path), r.query, r.status, r.httpVersion,
-        r.durationMs, r.upstreamMs, r.bytesOut, r.bytesIn, d.id(r.clientIp), d.id(r.userAgent), d.id(r.referer),
-        r.upstreamAddr, r.upstreamStatus, r.requestId, r.traceId, r.errorText, it.failed ? 1 : 0,
+        id, r.ts, r.status, it.failed ? 1 : 0, d.id(r.method), hostId, pathId, r.query, clientId, uaId, d.id(r.referer), r.bytesOut,
+        d.id(r.httpVersion), r.durationMs, d.id(r.scheme), r.upstreamMs, r.bytesIn, r.upstreamAddr, r.upstreamStatus, r.requestId,
+        r.traceId, r.errorText,
       ).changes;
       if (changed === 0) continue;
       records++;
@@ -113,13 +210,19 @@ export class BatchWriter {
         if (minTs === null || r.ts < minTs) minTs = r.ts;
         if (maxTs === null || r.ts > maxTs) maxTs = r.ts;
       }
-      if (wantsDetail(r, it.failed, kind)) {
+      const detail = wantsDetail(r, it.failed, kind);
+      this.agg.add({
+        hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status: r.status, failed: it.failed,
+        lean: !detail, ts: r.ts, durationMs: r.durationMs,
+      });
+      if (detail) {
         this.insertDetail.run(
           id, json(r.timings), json(r.reqHeaders), json(r.respHeaders), r.respMime, r.body, r.bodySize, r.bodyHash,
           json(r.extra), it.failed ? it.raw : null,
         );
       }
     }
+    this.agg.flush();
     this.updateSource.run(
       records, failures, skipped, cp.nextUnit, cp.nextOffset,
       minTs, minTs, minTs, maxTs, maxTs, maxTs, Date.now(), sourceId,

@@ -1,0 +1,202 @@
+/**
+ * What the rules engine reads for a large database without visiting every request in JavaScript
+ * (src/engine/analyze.ts, "lean" analysis). Successes stored without detail (most access-log lines)
+ * are seen only through the writer's aggregates or through SQL that filters inside SQLite; only rows
+ * with a request_detail row (failures, HAR entries, records with headers or a body) are hydrated.
+ */
+import type { Header, StoredRequest, Timings } from '../core/types.js';
+import type { Db } from './open.js';
+import { stmt } from './statements.js';
+
+/** One (host, path) of path_stats with its strings (route templating and context seeding). */
+export interface PathStatRow {
+  hostId: number;
+  pathId: number;
+  host: string | null;
+  /** null when the requests had no path (pathId 0). */
+  path: string | null;
+  n: number;
+  failed: number;
+  /** Successes (2xx/3xx, not failed) stored without detail. */
+  leanOk: number;
+  /** Up to two distinct (client id, user agent id) pairs of those successes; 0 = none. */
+  pairs: Array<[number, number]>;
+}
+
+/** A success without detail, as the warning checks need it (they read only host, scheme, query, ts). */
+export interface LeanRow {
+  id: number;
+  sourceId: number;
+  ts: number | null;
+  status: number | null;
+  hostId: number;
+  pathId: number;
+  host: string | null;
+  path: string | null;
+  query: string | null;
+  scheme: string | null;
+}
+
+/** (route number, minute, requests, failed) for the traffic windows analysis asked about. */
+export type TrafficCell = [route: number, minute: number, n: number, failed: number];
+
+const ENGINE_COLS = `r.id, r.ts, r.status, r.failed, r.method_id, r.host_id, r.path_id, r.query, r.client_id, r.ua_id, r.referer_id,
+  r.bytes_out, r.version_id, r.duration_ms, r.scheme_id, r.upstream_ms, r.bytes_in, r.upstream_addr, r.upstream_status, r.request_id,
+  r.trace_id, r.error_text, d.timings, d.req_headers, d.resp_headers, d.resp_mime, d.body, d.body_size, d.body_hash, d.extra, d.raw`;
+
+type EngineRow = [
+  number, number | null, number | null, number, number | null, number | null, number | null, string | null, number | null, number | null, number | null,
+  number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null, string | null,
+  string | null, string | null, string | null, string | null, string | null, string | null, string | null, number | null, string | null, string | null, string | null,
+];
+
+/**
+ * Query parameters that can raise a warning on a success without headers (credentials in the query,
+ * a JWT marker): a superset test SQLite runs so that JavaScript sees only candidate rows. Names are
+ * matched lower-cased by substring; any '%' (an encoded name) or non-ASCII character (JavaScript's
+ * toLowerCase maps a few of them to ASCII) makes a row a candidate too.
+ */
+const QUERY_CANDIDATE = `(instr(r.query, '%') > 0 OR instr(r.query, 'REDACTED') > 0 OR r.query GLOB '*[^ -~]*'
+  OR instr(lower(r.query), 'token') > 0 OR instr(lower(r.query), 'key') > 0 OR instr(lower(r.query), 'secret') > 0
+  OR instr(lower(r.query), 'passw') > 0 OR instr(lower(r.query), 'pwd') > 0 OR instr(lower(r.query), 'auth') > 0
+  OR instr(lower(r.query), 'sess') > 0 OR instr(lower(r.query), 'sid') > 0)`;
+
+/** Cap on cached dictionary strings (ids are resolved in JavaScript, not by five joins per row). */
+const DICT_CACHE_MAX = 200_000;
+
+export class LeanReader {
+  private readonly dict = new Map<number, string>();
+  private sources = new Map<number, { path: string; kind: 'har' | 'log'; format: string }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The string of a dictionary id (null for null or 0). */
+  str(id: number | null): string | null {
+    if (id === null || id === 0) return null;
+    let s = this.dict.get(id);
+    if (s === undefined) {
+      s = (stmt(this.db, 'SELECT s FROM dict WHERE id = ?').pluck().get(id) as string | undefined) ?? '';
+      if (this.dict.size >= DICT_CACHE_MAX) this.dict.clear();
+      this.dict.set(id, s);
+    }
+    return s;
+  }
+
+  private source(id: number): { path: string; kind: 'har' | 'log'; format: string } {
+    let s = this.sources.get(id);
+    if (!s) {
+      const row = stmt(this.db, 'SELECT path, kind, format FROM sources WHERE id = ?').get(id) as { path: string; kind: string; format: string } | undefined;
+      s = { path: row?.path ?? String(id), kind: row?.kind === 'har' ? 'har' : 'log', format: row?.format ?? 'unknown' };
+      this.sources.set(id, s);
+    }
+    return s;
+  }
+
+  requestCount(): number {
+    return stmt(this.db, 'SELECT IFNULL(sum(n), 0) FROM path_stats').pluck().get() as number;
+  }
+
+  /** Every (host, path) with the writer's counts, in (host id, path id) order. */
+  *pathStats(): IterableIterator<PathStatRow> {
+    const rows = stmt(this.db, `SELECT g.host_id, g.path_id, h.s, p.s, g.n, g.failed, g.lean_ok, g.c1, g.u1, g.c2, g.u2
+      FROM path_stats g LEFT JOIN dict p ON p.id = g.path_id LEFT JOIN dict h ON h.id = g.host_id`).raw();
+    for (const r of rows.iterate() as IterableIterator<[number, number, string | null, string | null, number, number, number, number | null, number | null, number | null, number | null]>) {
+      const pairs: Array<[number, number]> = [];
+      if (r[7] !== null) pairs.push([r[7], r[8] ?? 0]);
+      if (r[9] !== null) pairs.push([r[9], r[10] ?? 0]);
+      yield { hostId: r[0], pathId: r[1], host: r[0] === 0 ? null : r[2], path: r[1] === 0 ? null : r[3], n: r[4], failed: r[5], leanOk: r[6], pairs };
+    }
+  }
+
+  /** Requests per client address, for the addresses that have failures (the scanner check asks only about those). */
+  *failureClientTotals(): IterableIterator<{ ip: string; n: number }> {
+    const rows = stmt(this.db, `SELECT d.s AS ip, c.n AS n FROM (SELECT DISTINCT client_id FROM req WHERE failed = 1 AND client_id IS NOT NULL) f
+      JOIN client_stats c ON c.client_id = f.client_id JOIN dict d ON d.id = f.client_id`);
+    yield* rows.iterate() as IterableIterator<{ ip: string; n: number }>;
+  }
+
+  private hydrate(r: EngineRow): StoredRequest {
+    const sourceId = Math.floor(r[0] / 2 ** 40);
+    const unit = r[0] - sourceId * 2 ** 40;
+    const src = this.source(sourceId);
+    const isHar = src.kind === 'har';
+    return {
+      id: r[0], sourceId, sourcePath: src.path, sourceKind: src.kind, format: src.format,
+      line: isHar ? null : unit, entry: isHar ? unit : null, failed: r[3] === 1,
+      route: null, cause: null, subcause: null, ruleId: null, incidentId: null, raw: r[30],
+      ts: r[1], method: this.str(r[4]), scheme: this.str(r[14]), host: this.str(r[5]), path: this.str(r[6]), query: r[7], status: r[2],
+      httpVersion: this.str(r[12]), durationMs: r[13], upstreamMs: r[15],
+      timings: r[22] === null ? null : (JSON.parse(r[22]) as Timings), bytesOut: r[11], bytesIn: r[16], clientIp: this.str(r[8]),
+      userAgent: this.str(r[9]), referer: this.str(r[10]), upstreamAddr: r[17], upstreamStatus: r[18],
+      requestId: r[19], traceId: r[20], errorText: r[21],
+      reqHeaders: r[23] === null ? null : (JSON.parse(r[23]) as Header[]), respHeaders: r[24] === null ? null : (JSON.parse(r[24]) as Header[]),
+      respMime: r[25], body: r[26], bodySize: r[27], bodyHash: r[28],
+      extra: r[29] === null ? null : (JSON.parse(r[29]) as Record<string, string | number | boolean | null>),
+    };
+  }
+
+  /** Every request that has a request_detail row (failures, HAR entries, records with headers or a body), in id order. */
+  *richRows(): IterableIterator<StoredRequest> {
+    const rows = stmt(this.db, `SELECT ${ENGINE_COLS} FROM request_detail d CROSS JOIN req r WHERE r.id = d.id ORDER BY d.id`).raw();
+    for (const r of rows.iterate() as IterableIterator<EngineRow>) yield this.hydrate(r);
+  }
+
+  /** One request by id, as the engine reads it (no analysis columns). */
+  get(id: number): StoredRequest | null {
+    const r = stmt(this.db, `SELECT ${ENGINE_COLS} FROM req r LEFT JOIN request_detail d ON d.id = r.id WHERE r.id = ?`).raw().get(id) as EngineRow | undefined;
+    return r ? this.hydrate(r) : null;
+  }
+
+  /** Failed requests in (ts, id) order (NULL ts first), through the partial index on failures. */
+  *failures(): IterableIterator<StoredRequest> {
+    const rows = stmt(this.db, `SELECT ${ENGINE_COLS} FROM req r LEFT JOIN request_detail d ON d.id = r.id WHERE r.failed = 1 ORDER BY r.ts, r.id`).raw();
+    for (const r of rows.iterate() as IterableIterator<EngineRow>) yield this.hydrate(r);
+  }
+
+  /**
+   * Successes without detail that may raise a warning: a query that could name a credential or hold
+   * a JWT marker, or a host in `hostIds` (a bare public IP). Everything else is filtered in SQLite.
+   */
+  *warningCandidates(hostIds: readonly number[]): IterableIterator<LeanRow> {
+    const hosts = hostIds.filter((h) => Number.isInteger(h) && h > 0);
+    const byHost = hosts.length ? ` OR r.host_id IN (${hosts.join(',')})` : '';
+    const rows = this.db.prepare(`SELECT r.id, r.ts, r.status, IFNULL(r.host_id, 0), IFNULL(r.path_id, 0), r.query, r.scheme_id FROM req r
+      WHERE r.failed = 0 AND ((r.query IS NOT NULL AND ${QUERY_CANDIDATE})${byHost})
+        AND NOT EXISTS (SELECT 1 FROM request_detail d WHERE d.id = r.id)`).raw();
+    for (const r of rows.iterate() as IterableIterator<[number, number | null, number | null, number, number, string | null, number | null]>) {
+      yield {
+        id: r[0], sourceId: Math.floor(r[0] / 2 ** 40), ts: r[1], status: r[2], hostId: r[3], pathId: r[4],
+        host: this.str(r[3]), path: this.str(r[4]), query: r[5], scheme: this.str(r[6]),
+      };
+    }
+  }
+
+  /**
+   * Requests and stored failures per (route, minute) for the (host id, path id) pairs of the routes
+   * analysis asks about, restricted to the minutes it asks about (`minutes`: route → sorted minute
+   * list; a route in `allMinutes` gets every minute). One pass in SQLite; only matching cells come back.
+   */
+  *trafficCells(pairs: Iterable<[hostId: number, pathId: number, route: number]>, minutes: Map<number, number[]>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
+    const db = this.db;
+    db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_min;
+      CREATE TEMP TABLE tr_pairs (host_id INTEGER NOT NULL, path_id INTEGER NOT NULL, route INTEGER NOT NULL, all_min INTEGER NOT NULL,
+        PRIMARY KEY (host_id, path_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE tr_min (route INTEGER NOT NULL, minute INTEGER NOT NULL, PRIMARY KEY (route, minute)) WITHOUT ROWID;`);
+    const insPair = db.prepare('INSERT OR REPLACE INTO temp.tr_pairs VALUES (?, ?, ?, ?)');
+    const insMin = db.prepare('INSERT OR IGNORE INTO temp.tr_min VALUES (?, ?)');
+    db.transaction(() => {
+      for (const [h, p, route] of pairs) insPair.run(h, p, route, allMinutes.has(route) ? 1 : 0);
+      for (const [route, list] of minutes) if (!allMinutes.has(route)) for (const m of list) insMin.run(route, m);
+    })();
+    const MIN = 'CAST(floor(r.ts / 60000.0) AS INTEGER)';
+    const rows = db.prepare(`SELECT p.route, ${MIN} AS m, count(*), sum(r.failed) FROM req r CROSS JOIN temp.tr_pairs p
+      WHERE p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0) AND r.ts IS NOT NULL
+        AND (p.all_min = 1 OR EXISTS (SELECT 1 FROM temp.tr_min c WHERE c.route = p.route AND c.minute = ${MIN}))
+      GROUP BY 1, 2`).raw();
+    try {
+      yield* rows.iterate() as IterableIterator<TrafficCell>;
+    } finally {
+      db.exec('DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_min;');
+    }
+  }
+}
