@@ -32,4 +32,6 @@ export interface LogFormat {
   create(): LineParser;
   /** Lines this format must parse, with expected fields. Directive lines may be given with expect {} and directive: true. */
   samples: FormatSample[];
+  /** A custom format's --log-format spec (compileLogFormat): lets ingest's worker thread compile the same format. */
+  spec?: string;
 }

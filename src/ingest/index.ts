@@ -1,6 +1,6 @@
-import { createRedactor } from '../redact/index.js';
-import type { Store } from '../store/index.js';
+import { BatchStrings, type Store } from '../store/index.js';
 import { ingestSource, type SourceOptions } from './ingest-source.js';
+import { createParseClient } from './parse-client.js';
 import type { IngestOutcome } from './source-result.js';
 
 export type { IngestOutcome, SourceResult, SourceDetail } from './source-result.js';
@@ -10,13 +10,20 @@ export { totals } from './source-result.js';
  * Ingests every path in order into one store. Bad files never stop the run (they are reported
  * as rejected or partial); database failures do (UserError).
  */
-export async function ingestAll(store: Store, paths: readonly string[], opts: SourceOptions = {}): Promise<IngestOutcome[]> {
-  const redactor = createRedactor({ key: store.redactionKey() });
+export async function ingestAll(store: Store, paths: readonly string[], opts: SourceOptions & { worker?: boolean } = {}): Promise<IngestOutcome[]> {
+  // Parsing and redaction run in a worker thread (one redactor for the whole run) while this thread writes.
+  // A custom format object without its spec cannot be rebuilt in the worker: parse in this thread then.
+  const worker = opts.worker ?? (opts.customFormat && opts.customFormat.spec === undefined ? false : undefined);
+  const session = { client: createParseClient(store.redactionKey(), { worker }), strings: new BatchStrings() };
   const out: IngestOutcome[] = [];
   try {
-    for (const p of paths) out.push(await ingestSource(store, redactor, p, opts));
+    for (const p of paths) out.push(await ingestSource(store, session, p, opts));
   } finally {
-    store.addRedactionCounts(redactor.summary());
+    try {
+      store.addRedactionCounts(await session.client.summary());
+    } finally {
+      await session.client.close();
+    }
   }
   store.buildIndexes();
   store.checkpoint();

@@ -5,7 +5,7 @@ import { detectFormat, DETECT_LINES } from '../../parsers/access-log/detect.js';
 import { siblingsOf } from '../../parsers/access-log/registry.js';
 import type { BatchItem } from '../store/index.js';
 import { splitLines, type Line } from './lines.js';
-import type { SourceSink } from './sink.js';
+import type { Batcher } from './parse-source.js';
 
 const EXCERPT = 200;
 
@@ -25,7 +25,7 @@ export interface LogIngestOptions {
  */
 export async function ingestLog(
   bytes: AsyncIterable<Buffer>,
-  sink: SourceSink,
+  sink: Batcher,
   opts: LogIngestOptions,
 ): Promise<LogFormat> {
   const lines = splitLines(bytes);

@@ -1,16 +1,21 @@
 import { basename } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { isFailure } from '../core/types.js';
 import type { LogFormat } from '../../parsers/access-log/format.js';
 import { findFormat } from '../../parsers/access-log/registry.js';
-import { parseHar, sniffHar } from '../../parsers/har/index.js';
-import type { Redactor } from '../redact/index.js';
-import { explainDbError, type SourceRow, type Store } from '../store/index.js';
+import { sniffHar } from '../../parsers/har/index.js';
+import { BatchStrings, explainDbError, type SourceRow, type Store } from '../store/index.js';
 import { InputDamage, limitsFromEnv, openInput, readBytes, type InputFile, type InputLimits } from './input.js';
-import { ingestLog } from './ingest-log.js';
+import type { ParseClient } from './parse-client.js';
+import type { ParseJob } from './parse-source.js';
 import { Progress } from './progress.js';
 import { SourceSink } from './sink.js';
 import type { IngestOutcome, SourceResult } from './source-result.js';
+
+/** One parsing session (a worker or the calling thread) and the writer's half of its string table. */
+export interface IngestSession {
+  client: ParseClient;
+  strings: BatchStrings;
+}
 
 export interface SourceOptions {
   /** --format NAME ('har' or a log format id). */
@@ -70,7 +75,7 @@ function outcomeOf(store: Store, row: SourceRow, path: string, status: SourceRes
  * rejected/partial with a message. Throws UserError only for database failures (disk full,
  * locked), which stop the whole run.
  */
-export async function ingestSource(store: Store, redactor: Redactor, path: string, opts: SourceOptions = {}): Promise<IngestOutcome> {
+export async function ingestSource(store: Store, session: IngestSession, path: string, opts: SourceOptions = {}): Promise<IngestOutcome> {
   const limits = opts.limits ?? limitsFromEnv();
   let input: InputFile;
   try {
@@ -80,13 +85,13 @@ export async function ingestSource(store: Store, redactor: Redactor, path: strin
     throw err;
   }
   try {
-    return await ingestInput(store, redactor, input, opts, limits);
+    return await ingestInput(store, session, input, opts, limits);
   } finally {
     await input.dispose();
   }
 }
 
-async function ingestInput(store: Store, redactor: Redactor, input: InputFile, opts: SourceOptions, limits: InputLimits): Promise<IngestOutcome> {
+async function ingestInput(store: Store, session: IngestSession, input: InputFile, opts: SourceOptions, limits: InputLimits): Promise<IngestOutcome> {
   const path = input.displayPath;
   let row = store.sources.bySha(input.sha256);
   if (row && row.status === 'ingested') return outcomeOf(store, row, path, 'unchanged');
@@ -118,38 +123,37 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
   }
   const sourceId = row.id;
   const progress = opts.progress === false ? null : new Progress(basename(path), input.gzip ? null : input.size);
-  const sink = new SourceSink(path, store, () => sourceId, kind, redactor, progress, (id) => store.sources.setFormat(sourceId, id));
+  const sink = new SourceSink(store, sourceId, session.strings, progress);
+  const custom = !isHar && opts.customFormat ? opts.customFormat : null;
+  const job: ParseJob = {
+    kind, displayPath: path, readPath: input.readPath, size: input.size, gzip: input.gzip, limits,
+    startUnit: row.nextUnit,
+    formatId: isHar || custom ? null : (format?.id ?? null),
+    customFormat: custom ? { spec: custom.spec ?? '', id: custom.id } : null,
+    strict: Boolean(forced || opts.customFormat),
+  };
   let status: SourceResult['status'] = 'ingested';
   let error: string | null = null;
   try {
-    if (isHar) {
-      sink.setFormat('har');
-      const creator = await ingestHar(readBytes(input, limits), sink, row.nextUnit);
-      await sink.flush();
-      // The rules engine lowers confidence in auth conclusions for exporters that strip credentials.
-      if (creator) store.sources.setHarCreator(sourceId, creator);
-      if (sink.sawTruncation) {
-        status = 'partial';
-        error = `${path}: HAR ends early (truncated); every complete entry was kept`;
-      }
-    } else {
-      await ingestLog(readBytes(input, limits), sink, { format, resumeFromLine: row.nextUnit, strict: Boolean(forced || opts.customFormat) });
+    const res = await session.client.run(job, sink);
+    // The rules engine lowers confidence in auth conclusions for exporters that strip credentials.
+    if (res.creator) store.sources.setHarCreator(sourceId, res.creator);
+    if (res.sawTruncation) {
+      status = 'partial';
+      error = `${path}: HAR ends early (truncated); every complete entry was kept`;
     }
-    await sink.flush();
   } catch (err) {
     progress?.done();
     if (err instanceof InputDamage) {
-      await sink.flush();
       status = 'partial';
       error = `${path}: ${err.message}; lines before it were kept`;
     } else if (err instanceof UserError) {
-      await sink.flush();
       // Parsers know bytes and lines, not file names: every message names the file here.
       if (!err.message.startsWith(path)) err.message = `${path}: ${err.message}`;
       const fresh = store.sources.byId(sourceId)!;
       if (fresh.records === 0 && fresh.skipped === 0) {
         store.sources.finish(sourceId, 'rejected', err.message, {});
-        return rejected(path, input.sha256, err.message + (err.hint ? ` (${err.hint})` : ''), false, sink.format);
+        return rejected(path, input.sha256, err.message + (err.hint ? ` (${err.hint})` : ''), false, sink.formatId ?? 'unknown');
       }
       status = 'partial';
       error = err.message;
@@ -160,27 +164,6 @@ async function ingestInput(store: Store, redactor: Redactor, input: InputFile, o
     }
   }
   progress?.done();
-  store.sources.finish(sourceId, status, error, { ...sink.stats });
+  store.sources.finish(sourceId, status, error, sink.lineStats);
   return outcomeOf(store, store.sources.byId(sourceId)!, path, status);
-}
-
-/** Returns the HAR's creator name (known only at the end when `creator` follows the entries). */
-async function ingestHar(bytes: AsyncIterable<Buffer>, sink: SourceSink, startEntry: number): Promise<string | null> {
-  let creator: string | null = null;
-  for await (const ev of parseHar(bytes, { startEntry })) {
-    if (ev.kind === 'meta') {
-      creator = ev.creator;
-      continue;
-    }
-    if (ev.unit < startEntry) continue;
-    if (ev.kind === 'record') {
-      const record = ev.record;
-      if (creator) record.extra = { ...(record.extra ?? {}), harCreator: creator };
-      await sink.add({ kind: 'record', unit: ev.unit, record, failed: isFailure(record), raw: null }, ev.unit + 1, 0);
-    } else {
-      if (ev.reason === 'har_truncated') sink.sawTruncation = true;
-      await sink.add({ kind: 'skip', unit: ev.unit, reason: ev.reason, excerpt: ev.excerpt }, ev.unit + 1, 0);
-    }
-  }
-  return creator;
 }

@@ -195,12 +195,10 @@ describe('B-8 canary sweep', () => {
   });
 });
 
-// BUG (wiring pending): the stored sample of a skipped HAR entry is the raw start of the entry, and text
-// patterns cannot see that {"name":"X-Api-Key","value":"…"} or {"value":"…","name":"Cookie"} holds a secret:
-// those two canaries reach the database, the report's skip samples and the TUI. src/ingest/har-excerpt.ts
-// (maskHarExcerpt, unit-tested) masks them fail-closed; it must be called on `entry_invalid:*` excerpts
-// where HAR skips are built (parse-source.ts, in the ingest refactor under way). Then drop `.fails`.
-it.fails('BUG: no canary from an invalid HAR entry reaches the database or the report (skip samples)', () => {
+// The stored sample of a skipped HAR entry is the raw start of the entry, and text patterns cannot see that
+// {"name":"X-Api-Key","value":"…"} or {"value":"…","name":"Cookie"} holds a secret: src/ingest/har-excerpt.ts
+// (maskHarExcerpt, unit-tested) masks them fail-closed where HAR skips are built (src/ingest/parse-source.ts).
+it('no canary from an invalid HAR entry reaches the database or the report (skip samples)', () => {
   const ci = new Canaries();
   const p = put(tmp.dir, 'b8-invalid.har', canaryInvalidHar(ci));
   const d = join(tmp.dir, 'b8-invalid.db');

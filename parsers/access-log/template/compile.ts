@@ -128,6 +128,7 @@ export function compileLogFormat(spec: string, id = 'custom'): LogFormat {
     title: `custom ${syntax === 'nginx' ? 'nginx log_format' : 'Apache LogFormat'}: ${spec.length > 80 ? spec.slice(0, 77) + '...' : spec}`,
     create: () => templateParser(template),
     samples: [],
+    spec,
   };
 }
 
