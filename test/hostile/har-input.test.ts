@@ -145,11 +145,9 @@ describe('B-12: deep JSON', () => {
     expect(grepFiles(dbFiles(d), values)).toEqual([]);
   });
 
-  // BUG (src/redact, R-B1 fallback): past JSON_DEPTH_CAP the body is redacted by text patterns only, and
-  // R-P4 only matches "key":"string"; a non-token-looking value in an array or object under a secret key
-  // survives into the database. O2 asks to fail closed. `.fails` keeps CI green while documenting it:
-  // when src/redact is fixed this test fails; then drop `.fails`.
-  it.fails('BUG: the same secrets in a JSON body nested past the depth cap (70 levels) are redacted too', () => {
+  // Past JSON_DEPTH_CAP the body falls back to text patterns; arrays and objects under a secret name are
+  // redacted whole there too (O2). This was a leak, found here and fixed in src/redact (0b7f3ed).
+  it('the same secrets in a JSON body nested past the depth cap (70 levels) are redacted too', () => {
     const d = ingestBodies('deepsecret.har', secretBodies(70));
     expect(grepFiles(dbFiles(d), values)).toEqual([]);
   });
