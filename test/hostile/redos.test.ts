@@ -79,7 +79,9 @@ type Check = (source: string, flags: string, opts: { timeout: number }) => Promi
 
 async function loadRecheck(): Promise<Check | string> {
   try {
-    return ((await import('recheck')) as unknown as { check: Check }).check;
+    // a variable specifier: typecheck does not require the package, the runtime resolves it normally
+    const pkg = 'recheck';
+    return ((await import(pkg)) as { check: Check }).check;
   } catch {
     const dir = process.env['FAULTLINE_RECHECK_DIR'];
     if (dir && existsSync(join(dir, 'node_modules', 'recheck'))) {
