@@ -64,14 +64,18 @@ export function buildTimeline(minutes: Array<{ minute: number; total: number; fa
 /** Failures of one incident per timeline bucket, from its member times. */
 function sparkline(store: Store, incidentId: string, tl: TimelineView | null): number[] {
   if (!tl) return [];
+  return sparkFrom(store.views.incidentBuckets(incidentId, tl.start, tl.bucketMs), tl);
+}
+
+function sparkFrom(rows: ReadonlyArray<{ bucket: number; count: number }> | undefined, tl: TimelineView): number[] {
   const out = new Array<number>(tl.total.length).fill(0);
-  for (const row of store.views.incidentBuckets(incidentId, tl.start, tl.bucketMs)) {
+  for (const row of rows ?? []) {
     if (row.bucket >= 0 && row.bucket < out.length) out[row.bucket] = row.count;
   }
   return out;
 }
 
-function summary(rec: IncidentRecord, spark: number[]): IncidentSummary {
+function summary(rec: Omit<IncidentSummary, 'sparkline'>, spark: number[]): IncidentSummary {
   return {
     id: rec.id, cause: rec.cause, subcause: rec.subcause, title: rec.title, severity: rec.severity,
     firstSeen: rec.firstSeen, lastSeen: rec.lastSeen, count: rec.count, routes: rec.routes,
@@ -83,8 +87,12 @@ export function incidentRecords(store: Store): IncidentRecord[] {
   return store.views.incidents().map((row) => row.data as unknown as IncidentRecord);
 }
 
-/** `records`: pass the incident records when the caller already parsed them (they can be megabytes of JSON). */
-export function buildOverview(store: Store, records: IncidentRecord[] = incidentRecords(store)): Overview {
+/**
+ * `records`: pass the incident records when the caller already parsed them (they can be megabytes of
+ * JSON); without them the list comes from the incidents' summary columns (no full record parsed).
+ * Sparklines come from one pass over the incident index.
+ */
+export function buildOverview(store: Store, records?: IncidentRecord[]): Overview {
   const sources = sourceViews(store);
   const { total, failed, causes } = totalsOf(store);
   const tl = buildTimeline(store.views.timeline());
@@ -103,7 +111,11 @@ export function buildOverview(store: Store, records: IncidentRecord[] = incident
     errorRate: total ? failed / total : null,
     timeline: tl,
     causes,
-    incidents: records.map((r) => summary(r, sparkline(store, r.id, tl))),
+    incidents: (() => {
+      const buckets = tl ? store.views.allIncidentBuckets(tl.start, tl.bucketMs) : null;
+      const spark = (id: string): number[] => (tl ? sparkFrom(buckets!.get(id), tl) : []);
+      return (records ?? store.views.incidentSummaries()).map((r) => summary(r, spark(r.id)));
+    })(),
     warnings: store.views.warnings().map((w) => w.data as unknown as WarningRecord),
     unknownFailures: causes.find((c) => c.cause === 'unknown')?.count ?? 0,
     redaction: store.views.meta<Record<string, number>>('redaction') ?? {},
@@ -112,7 +124,7 @@ export function buildOverview(store: Store, records: IncidentRecord[] = incident
 }
 
 export function buildIncident(store: Store, id: string): IncidentDetail | null {
-  const row = store.views.incidents().find((r) => r.id === id || r.id.startsWith(id));
+  const row = store.views.incident(id);
   if (!row) return null;
   const rec = row.data as unknown as IncidentRecord;
   return { ...rec, sparkline: sparkline(store, rec.id, buildTimeline(store.views.timeline())) };
@@ -138,7 +150,7 @@ export function requestLocator(r: { sourcePath: string; line: number | null; ent
 export function buildRequest(store: Store, id: number): RequestView | null {
   const request = store.getRequest(id);
   if (!request) return null;
-  const inc = request.incidentId ? store.views.incidents().find((r) => r.id === request.incidentId) : undefined;
+  const inc = request.incidentId ? store.views.incident(request.incidentId) ?? undefined : undefined;
   return {
     request,
     url: requestUrl(request),

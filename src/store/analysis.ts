@@ -54,12 +54,13 @@ export function applyAnalysis(db: Db, a: AnalysisWrite): void {
       insPathRoute.run(ids[0], ids[1], rid);
     }
     // Incidents first (each may be built only now), noting each member's incident; then one row per classified request.
-    const insIncident = db.prepare(`INSERT INTO incidents(id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insIncident = db.prepare(`INSERT INTO incidents(id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data, summary)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const incidentIds: string[] = [];
     const incidentOf = new Map<number, number>();
     for (const i of a.incidents) {
-      insIncident.run(i.id, i.cause, i.subcause, i.ruleId ?? null, i.title, i.severity, i.firstSeen, i.lastSeen, i.count, JSON.stringify(i));
+      const summary = JSON.stringify({ routes: i['routes'] ?? null, statuses: i['statuses'] ?? null, sources: i['sources'] ?? null });
+      insIncident.run(i.id, i.cause, i.subcause, i.ruleId ?? null, i.title, i.severity, i.firstSeen, i.lastSeen, i.count, JSON.stringify(i), summary);
       if (!a.incidentOf && i.memberIds) for (const m of i.memberIds) incidentOf.set(m, incidentIds.length);
       incidentIds.push(i.id);
     }

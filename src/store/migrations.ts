@@ -260,6 +260,14 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE requests;
   ${V2_VIEWS}
   `,
+  // 3: incident summaries beside the full record (the overview lists every incident without parsing
+  // every record) and their display order as an index (no sort of the whole table per screen)
+  `
+  ALTER TABLE incidents ADD COLUMN summary TEXT;
+  UPDATE incidents SET summary = json_object('routes', json(json_extract(data, '$.routes')),
+    'statuses', json(json_extract(data, '$.statuses')), 'sources', json(json_extract(data, '$.sources')));
+  CREATE INDEX incidents_order ON incidents(severity DESC, count DESC, id);
+  `,
 ];
 
 /**

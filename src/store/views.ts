@@ -17,6 +17,30 @@ export interface IncidentRow {
   data: Record<string, unknown>;
 }
 
+/** An incident as the overview lists it: the columns plus the small summary JSON (not the full record). */
+export interface IncidentSummaryRow {
+  id: string;
+  cause: string;
+  subcause: string;
+  title: string;
+  severity: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  count: number;
+  routes: string[];
+  statuses: Record<string, number>;
+  sources: string[];
+}
+
+type RawIncident = { id: string; cause: string; subcause: string; rule_id: string | null; title: string; severity: number; first_seen: number | null; last_seen: number | null; count: number; data: string };
+
+function incidentRow(r: RawIncident): IncidentRow {
+  return {
+    id: r.id, cause: r.cause, subcause: r.subcause, ruleId: r.rule_id, title: r.title, severity: r.severity,
+    firstSeen: r.first_seen, lastSeen: r.last_seen, count: r.count, data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
+
 export interface WarningRow {
   id: string;
   kind: string;
@@ -44,12 +68,33 @@ export class Views {
   constructor(private readonly db: Db) {}
 
   incidents(): IncidentRow[] {
-    const rows = stmt(this.db, 'SELECT * FROM incidents ORDER BY severity DESC, count DESC, id')
-      .all() as Array<{ id: string; cause: string; subcause: string; rule_id: string | null; title: string; severity: number; first_seen: number | null; last_seen: number | null; count: number; data: string }>;
-    return rows.map((r) => ({
-      id: r.id, cause: r.cause, subcause: r.subcause, ruleId: r.rule_id, title: r.title, severity: r.severity,
-      firstSeen: r.first_seen, lastSeen: r.last_seen, count: r.count, data: JSON.parse(r.data) as Record<string, unknown>,
-    }));
+    const rows = stmt(this.db, 'SELECT id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data FROM incidents ORDER BY severity DESC, count DESC, id')
+      .all() as RawIncident[];
+    return rows.map(incidentRow);
+  }
+
+  /** One incident by id or id prefix (the most severe match), without reading the others. */
+  incident(idOrPrefix: string): IncidentRow | null {
+    const cols = 'SELECT id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data FROM incidents';
+    const exact = stmt(this.db, `${cols} WHERE id = ?`).get(idOrPrefix) as RawIncident | undefined;
+    if (exact) return incidentRow(exact);
+    // A prefix is a range of the primary key: [prefix, prefix + U+10FFFF).
+    const r = stmt(this.db, `${cols} WHERE id >= ? AND id < ? ORDER BY severity DESC, count DESC, id LIMIT 1`)
+      .get(idOrPrefix, idOrPrefix + '\u{10FFFF}') as RawIncident | undefined;
+    return r ? incidentRow(r) : null;
+  }
+
+  /** Every incident as the overview lists it, most severe first, from the summary column (no full record parsed). */
+  incidentSummaries(): IncidentSummaryRow[] {
+    const rows = stmt(this.db, `SELECT id, cause, subcause, title, severity, first_seen, last_seen, count, summary, CASE WHEN summary IS NULL THEN data END AS data
+        FROM incidents ORDER BY severity DESC, count DESC, id`).all() as Array<RawIncident & { summary: string | null }>;
+    return rows.map((r) => {
+      const s = JSON.parse(r.summary ?? r.data) as { routes: string[]; statuses: Record<string, number>; sources: string[] };
+      return {
+        id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.first_seen,
+        lastSeen: r.last_seen, count: r.count, routes: s.routes, statuses: s.statuses, sources: s.sources,
+      };
+    });
   }
 
   warnings(): WarningRow[] {
@@ -120,6 +165,19 @@ export class Views {
   incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
     return stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM req_analysis WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
       .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
+  }
+
+  /** Member failures of every incident per timeline bucket, in one pass over the incident index. */
+  allIncidentBuckets(start: number, bucketMs: number): Map<string, Array<{ bucket: number; count: number }>> {
+    const rows = stmt(this.db, `SELECT incident_id, CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM req_analysis
+        WHERE incident_id IS NOT NULL AND ts IS NOT NULL GROUP BY 1, 2`).raw().iterate(start, bucketMs) as IterableIterator<[string, number, number]>;
+    const out = new Map<string, Array<{ bucket: number; count: number }>>();
+    for (const [id, bucket, count] of rows) {
+      let list = out.get(id);
+      if (!list) { list = []; out.set(id, list); }
+      list.push({ bucket, count });
+    }
+    return out;
   }
 
   /**
