@@ -184,6 +184,35 @@ describe('inputs that are not regular files', () => {
   });
 });
 
+describe('timestamps at and past the edges', () => {
+  const at = (t: string, path: string): string => `203.0.113.1 - - [${t}] "GET ${path} HTTP/1.1" 500 1 "-" "curl/8"`;
+
+  it('a window of 8,000 years (9999 and 1900 in one file): incidents, failures, report and warnings complete', () => {
+    const text = [at('31/Dec/9999:23:59:59 +0000', '/late'), at('01/Jan/1900:00:00:00 +0000', '/early'), at('14/Mar/2026:10:00:00 +0000', '/now')].join('\n') + '\n';
+    const r = ingestJson(db(), [put(tmp.dir, 'wide-window.log', text)]);
+    expect(r.sources[0]!.records).toBe(3);
+    for (const args of [['incidents'], ['failures'], ['warnings'], ['report', '-o', join(tmp.dir, 'wide.md')]]) {
+      const out = runCli([...args, '--db', r.db], { timeout: 60_000 });
+      expect(out.code, `${args[0]}: ${out.stderr}`).toBe(0);
+      expectNoStack(out.stderr);
+    }
+  });
+
+  // BUG (parsers/access-log CLF time): impossible calendar values are normalised instead of rejected:
+  // 01/Jan/0000 becomes 1900-01-01 (Date.UTC maps years 0-99 to 1900+), 29/Feb/2025 becomes 1 March,
+  // 25:61:61 the next day, and a +9999 offset is accepted. One such line stretches the report's time window
+  // to millennia. Expected: a counted skip with a reason ("invalid time").
+  it.fails('BUG: impossible timestamps are counted skips, not silently moved to another date', () => {
+    const text = [
+      at('01/Jan/0000:00:00:00 +0000', '/year0'), at('29/Feb/2025:10:00:00 +0000', '/feb29'),
+      at('14/Mar/2026:25:61:61 +0000', '/hour25'), at('14/Mar/2026:10:00:00 +9999', '/offset'),
+      at('14/Mar/2026:10:00:00 +0000', '/valid'),
+    ].join('\n') + '\n';
+    const r = ingestJson(db(), [put(tmp.dir, 'bad-times.log', text)]);
+    expect(r.sources[0]).toMatchObject({ records: 1, skipped: 4 });
+  });
+});
+
 describe('edge content', () => {
   // BUG (parsers/access-log/detect.ts): IIS writes its W3C header when it opens an hourly file, so a quiet
   // hour leaves a header-only u_ex*.log. Every line is a w3c directive (0 units), but other formats count
