@@ -170,6 +170,19 @@ describe('HAR oddities a careful engineer adds', () => {
     expect(skip!.excerpt).toMatch(/byte \d+.*after the entries/);
   });
 
+  it('a .har.gz cut in half (B-27 for HAR): the complete entries before the cut are kept, partial, exit 2', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => harEntry(i, { request: { method: 'GET', url: `https://a.example/x/${i}/${'p'.repeat(200)}`, headers: [] } }));
+    const gz = gzipSync(Buffer.from(harOf(entries)));
+    const r = ingestJson(db(), [put(tmp.dir, 'cut.har.gz', gz.subarray(0, gz.length >> 1))]);
+    const s = r.sources[0]!;
+    expect(s.status).toBe('partial');
+    expect(s.error).toMatch(/cut\.har\.gz: gzip stream ends early/);
+    expect(s.records).toBeGreaterThan(100);
+    expect(s.records).toBeLessThan(3000);
+    expect(r.code).toBe(2);
+    expectAccounting(r.db);
+  });
+
   it('empty and whitespace-only .har files: "the file is empty", naming it, exit 2', () => {
     for (const [name, body] of [['empty.har', ''], ['blank.har', ' \n\t\n ']] as const) {
       const r = ingestJson(db(), [put(tmp.dir, name, body)]);
