@@ -33,9 +33,11 @@ function scorecard(store: Store): Scorecard {
 }
 
 function sourceViews(store: Store): SourceView[] {
+  // Failures as stored now (payload errors found by analysis included), so per-source counts add up to the total.
+  const failed = store.views.failedBySource();
   return store.sources.all().map((s) => ({
     id: s.id, path: s.path, kind: s.kind, format: s.format, sha256: s.sha256, status: s.status, error: s.error,
-    records: s.records, failures: s.failures, skipped: s.skipped, firstTs: s.minTs, lastTs: s.maxTs,
+    records: s.records, failures: failed.get(s.id) ?? 0, skipped: s.skipped, firstTs: s.minTs, lastTs: s.maxTs,
     skipReasons: store.views.skipReasons(s.id),
     skipSamples: store.views.skipped(s.id, 5),
     invalidUtf8Lines: s.stats['invalidUtf8Lines'] ?? 0,

@@ -122,6 +122,15 @@ export class Views {
       .all(sourceId, limit) as Array<{ unit: number; reason: string; detail: string | null; excerpt: string }>;
   }
 
+  /**
+   * Failed requests per source as stored now: ingest's marks plus the 2xx payload errors analysis
+   * found (sources.failures keeps ingest's count, the --json contract). Reads the failure index only.
+   */
+  failedBySource(): Map<number, number> {
+    const rows = stmt(this.db, 'SELECT id / 1099511627776 AS sid, count(*) AS n FROM req WHERE failed = 1 GROUP BY 1').all() as Array<{ sid: number; n: number }>;
+    return new Map(rows.map((r) => [r.sid, r.n]));
+  }
+
   skipReasons(sourceId: number): Array<{ reason: string; count: number }> {
     return stmt(this.db, 'SELECT reason, count(*) AS count FROM skipped WHERE source_id = ? GROUP BY reason ORDER BY 2 DESC, 1')
       .all(sourceId) as Array<{ reason: string; count: number }>;
