@@ -119,9 +119,13 @@ describe('lean analysis = reference analysis', () => {
     for (let i = 0; i < 30; i++) lines.push(line(k++, `192.0.2.${i % 5}`, '/pay', 200));
     const log = join(dir, 'synthetic-access.log');
     writeFileSync(log, lines.join('\n') + '\n');
+    // synthetic: an Apache vhost_combined log whose virtual host is a bare public IP (every success warns).
+    const vhost = lines.slice(0, 30).map((l, i) => `${i % 3 === 0 ? '203.0.113.80' : 'www.example.org'}:80 ${l}`);
+    const vlog = join(dir, 'synthetic-vhost.log');
+    writeFileSync(vlog, vhost.join('\n') + '\n');
     const db = join(dir, 'synthetic.db');
     const store = openStore(db);
-    await ingestAll(store, [log]);
+    await ingestAll(store, [log, vlog]);
     store.close();
     const r = both(db);
     // Each signal below depends on successes stored without detail (aggregates or SQL-filtered rows).
@@ -129,6 +133,8 @@ describe('lean analysis = reference analysis', () => {
     expect([...subcauses]).toEqual(expect.arrayContaining(['old-version', 'client-not-permitted', 'forbidden', 'scanner-probe']));
     const queryWarnings = r.reference.warnings.filter((w) => (w as { kind: string }).kind === 'credentials-in-query');
     expect(queryWarnings.reduce((n, w) => n + (w as { count: number }).count, 0)).toBe(3);
+    const bareIp = r.reference.warnings.filter((w) => (w as { kind: string }).kind === 'bare-public-ip');
+    expect(bareIp.map((w) => (w as { count: number }).count)).toEqual([10]);
     expectSame(r);
   });
 });

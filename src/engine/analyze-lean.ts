@@ -44,7 +44,7 @@ export interface LeanSource {
   failures(): Iterable<StoredRequest>;
   /** One request by id (evidence of an incident's sample members). */
   get(id: number): StoredRequest | null;
-  trafficCells(pairs: Iterable<[number, number, number]>, minutes: Map<number, number[]>, allMinutes: Set<number>): Iterable<[number, number, number, number]>;
+  trafficCells(pairs: Iterable<[number, number, number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): Iterable<[number, number, number, number]>;
 }
 
 /** Unions [a, b] minute intervals; returns sorted disjoint intervals. */
@@ -151,20 +151,19 @@ function loadTraffic(run: AnalysisRun, src: LeanSource, stats: Array<{ hostId: n
     const no = routeNo.get(routeKeyOf[i]!);
     if (no !== undefined) pairs.push([stats[i]!.hostId, stats[i]!.pathId, no]);
   }
-  const minutes = new Map<number, number[]>();
+  const spans = new Map<number, Array<[number, number]>>();
   const allMinutes = new Set<number>();
   for (const [rk, windows] of want) {
     const no = routeNo.get(rk)!;
-    const spans = unionIntervals(windows.map(([a, b]) => [Math.floor(a / MINUTE), Math.floor(b / MINUTE)]));
+    const merged = unionIntervals(windows.map(([a, b]) => [Math.floor(a / MINUTE), Math.floor(b / MINUTE)]));
+    // Windows covering a long stretch (say, an incident that lasts weeks): every minute is as cheap.
     let total = 0;
-    for (const [a, b] of spans) total += b - a + 1;
-    if (total > MAX_ROUTE_MINUTES) { allMinutes.add(no); continue; }
-    const list: number[] = [];
-    for (const [a, b] of spans) for (let m = a; m <= b; m++) list.push(m);
-    minutes.set(no, list);
+    for (const [a, b] of merged) total += b - a + 1;
+    if (total > MAX_ROUTE_MINUTES) allMinutes.add(no);
+    else spans.set(no, merged);
   }
   const cells = new Map<number, Map<number, [number, number, number]>>();
-  for (const [no, m, n, f] of src.trafficCells(pairs, minutes, allMinutes)) {
+  for (const [no, m, n, f] of src.trafficCells(pairs, spans, allMinutes)) {
     let byMin = cells.get(no);
     if (!byMin) { byMin = new Map(); cells.set(no, byMin); }
     byMin.set(m, [m, n, f]);

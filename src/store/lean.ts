@@ -50,16 +50,6 @@ type EngineRow = [
   string | null, string | null, string | null, string | null, string | null, string | null, string | null, number | null, string | null, string | null, string | null,
 ];
 
-/**
- * Query parameters that can raise a warning on a success without headers (credentials in the query,
- * a JWT marker): a superset test SQLite runs so that JavaScript sees only candidate rows. Names are
- * matched lower-cased by substring; any '%' (an encoded name) or non-ASCII character (JavaScript's
- * toLowerCase maps a few of them to ASCII) makes a row a candidate too.
- */
-const QUERY_CANDIDATE = `(instr(r.query, '%') > 0 OR instr(r.query, 'REDACTED') > 0 OR r.query GLOB '*[^ -~]*'
-  OR instr(lower(r.query), 'token') > 0 OR instr(lower(r.query), 'key') > 0 OR instr(lower(r.query), 'secret') > 0
-  OR instr(lower(r.query), 'passw') > 0 OR instr(lower(r.query), 'pwd') > 0 OR instr(lower(r.query), 'auth') > 0
-  OR instr(lower(r.query), 'sess') > 0 OR instr(lower(r.query), 'sid') > 0)`;
 
 /** Cap on cached dictionary strings (ids are resolved in JavaScript, not by five joins per row). */
 const DICT_CACHE_MAX = 200_000;
@@ -154,49 +144,60 @@ export class LeanReader {
   }
 
   /**
-   * Successes without detail that may raise a warning: a query that could name a credential or hold
-   * a JWT marker, or a host in `hostIds` (a bare public IP). Everything else is filtered in SQLite.
+   * Successes without detail that may raise a warning: those the writer flagged (warn_rows: a query
+   * that could name a credential or hold a JWT marker), plus every one on a host in `hostIds` (a
+   * bare public IP; one pass over the requests, only when there is such a host).
    */
   *warningCandidates(hostIds: readonly number[]): IterableIterator<LeanRow> {
+    const cols = 'r.id, r.ts, r.status, IFNULL(r.host_id, 0), IFNULL(r.path_id, 0), r.query, r.scheme_id';
+    type Row = [number, number | null, number | null, number, number, string | null, number | null];
     const hosts = hostIds.filter((h) => Number.isInteger(h) && h > 0);
-    const byHost = hosts.length ? ` OR r.host_id IN (${hosts.join(',')})` : '';
-    const rows = this.db.prepare(`SELECT r.id, r.ts, r.status, IFNULL(r.host_id, 0), IFNULL(r.path_id, 0), r.query, r.scheme_id FROM req r
-      WHERE r.failed = 0 AND ((r.query IS NOT NULL AND ${QUERY_CANDIDATE})${byHost})
-        AND NOT EXISTS (SELECT 1 FROM request_detail d WHERE d.id = r.id)`).raw();
-    for (const r of rows.iterate() as IterableIterator<[number, number | null, number | null, number, number, string | null, number | null]>) {
-      yield {
-        id: r[0], sourceId: Math.floor(r[0] / 2 ** 40), ts: r[1], status: r[2], hostId: r[3], pathId: r[4],
-        host: this.str(r[3]), path: this.str(r[4]), query: r[5], scheme: this.str(r[6]),
-      };
+    const flagged = stmt(this.db, `SELECT ${cols} FROM warn_rows w CROSS JOIN req r WHERE r.id = w.id ORDER BY w.id`).raw();
+    const sources: Array<IterableIterator<Row>> = [flagged.iterate() as IterableIterator<Row>];
+    if (hosts.length) {
+      // Rows already flagged come from warn_rows; these add the rest of the hosts' lean successes.
+      sources.push(this.db.prepare(`SELECT ${cols} FROM req r WHERE r.host_id IN (${hosts.join(',')}) AND r.failed = 0
+          AND NOT EXISTS (SELECT 1 FROM warn_rows w WHERE w.id = r.id) AND NOT EXISTS (SELECT 1 FROM request_detail d WHERE d.id = r.id)`)
+        .raw().iterate() as IterableIterator<Row>);
+    }
+    for (const rows of sources) {
+      for (const r of rows) {
+        yield {
+          id: r[0], sourceId: Math.floor(r[0] / 2 ** 40), ts: r[1], status: r[2], hostId: r[3], pathId: r[4],
+          host: this.str(r[3]), path: this.str(r[4]), query: r[5], scheme: this.str(r[6]),
+        };
+      }
     }
   }
 
   /**
    * Requests and stored failures per (route, minute) for the (host id, path id) pairs of the routes
-   * analysis asks about, restricted to the minutes it asks about (`minutes`: route → sorted minute
-   * list; a route in `allMinutes` gets every minute). One pass in SQLite; only matching cells come back.
+   * analysis asks about, restricted to the minutes it asks about (`windows`: route → sorted disjoint
+   * [first, last] minute intervals; a route in `allMinutes` gets every minute). One pass in SQLite
+   * (one index seek per request on those routes); only matching cells come back.
    */
-  *trafficCells(pairs: Iterable<[hostId: number, pathId: number, route: number]>, minutes: Map<number, number[]>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
+  *trafficCells(pairs: Iterable<[hostId: number, pathId: number, route: number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
     const db = this.db;
-    db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_min;
+    db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win;
       CREATE TEMP TABLE tr_pairs (host_id INTEGER NOT NULL, path_id INTEGER NOT NULL, route INTEGER NOT NULL, all_min INTEGER NOT NULL,
         PRIMARY KEY (host_id, path_id)) WITHOUT ROWID;
-      CREATE TEMP TABLE tr_min (route INTEGER NOT NULL, minute INTEGER NOT NULL, PRIMARY KEY (route, minute)) WITHOUT ROWID;`);
+      CREATE TEMP TABLE tr_win (route INTEGER NOT NULL, last INTEGER NOT NULL, first INTEGER NOT NULL, PRIMARY KEY (route, last)) WITHOUT ROWID;`);
     const insPair = db.prepare('INSERT OR REPLACE INTO temp.tr_pairs VALUES (?, ?, ?, ?)');
-    const insMin = db.prepare('INSERT OR IGNORE INTO temp.tr_min VALUES (?, ?)');
+    const insWin = db.prepare('INSERT OR REPLACE INTO temp.tr_win VALUES (?, ?, ?)');
     db.transaction(() => {
       for (const [h, p, route] of pairs) insPair.run(h, p, route, allMinutes.has(route) ? 1 : 0);
-      for (const [route, list] of minutes) if (!allMinutes.has(route)) for (const m of list) insMin.run(route, m);
+      for (const [route, list] of windows) if (!allMinutes.has(route)) for (const [a, b] of list) insWin.run(route, b, a);
     })();
     const MIN = 'CAST(floor(r.ts / 60000.0) AS INTEGER)';
+    // The first window ending at or after the minute (windows are disjoint) holds it if it starts at or before it.
     const rows = db.prepare(`SELECT p.route, ${MIN} AS m, count(*), sum(r.failed) FROM req r CROSS JOIN temp.tr_pairs p
       WHERE p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0) AND r.ts IS NOT NULL
-        AND (p.all_min = 1 OR EXISTS (SELECT 1 FROM temp.tr_min c WHERE c.route = p.route AND c.minute = ${MIN}))
+        AND (p.all_min = 1 OR (SELECT w.first FROM temp.tr_win w WHERE w.route = p.route AND w.last >= ${MIN} ORDER BY w.last LIMIT 1) <= ${MIN})
       GROUP BY 1, 2`).raw();
     try {
       yield* rows.iterate() as IterableIterator<TrafficCell>;
     } finally {
-      db.exec('DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_min;');
+      db.exec('DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win;');
     }
   }
 }

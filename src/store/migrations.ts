@@ -11,6 +11,8 @@
  *   raw line) lives in `request_detail`, written only when there is something to keep.
  */
 
+import { queryMayWarnSql } from './warn-candidates.js';
+
 /**
  * Schema 2 (why it looks like this):
  * - `req` is the physical request table: one row per request, mostly small integers. Repeating
@@ -267,6 +269,13 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE incidents SET summary = json_object('routes', json(json_extract(data, '$.routes')),
     'statuses', json(json_extract(data, '$.statuses')), 'sources', json(json_extract(data, '$.sources')));
   CREATE INDEX incidents_order ON incidents(severity DESC, count DESC, id);
+  `,
+  // 4: successes without detail whose query may raise a warning, flagged by the writer (analysis
+  // reads these few instead of scanning every request)
+  `
+  CREATE TABLE warn_rows (id INTEGER PRIMARY KEY);
+  INSERT INTO warn_rows SELECT r.id FROM req r WHERE r.failed = 0 AND r.query IS NOT NULL AND ${queryMayWarnSql('r.query')}
+    AND NOT EXISTS (SELECT 1 FROM request_detail d WHERE d.id = r.id);
   `,
 ];
 

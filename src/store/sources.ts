@@ -89,6 +89,7 @@ export class Sources {
     this.db.transaction(() => {
       stmt(this.db, 'DELETE FROM request_detail WHERE id >= ? AND id < ?').run(lo, hi);
       stmt(this.db, 'DELETE FROM req_analysis WHERE id >= ? AND id < ?').run(lo, hi);
+      stmt(this.db, 'DELETE FROM warn_rows WHERE id >= ? AND id < ?').run(lo, hi);
       const removed = stmt(this.db, 'DELETE FROM req WHERE id >= ? AND id < ?').run(lo, hi).changes;
       stmt(this.db, 'DELETE FROM skipped WHERE source_id = ?').run(id);
       stmt(this.db, 'DELETE FROM sources WHERE id = ?').run(id);

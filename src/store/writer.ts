@@ -3,6 +3,7 @@ import type { RequestRecord } from '../core/types.js';
 import { Aggregates } from './aggregates.js';
 import { Dict } from './dict.js';
 import { BatchStrings, ID_FIELDS, NUM_FIELDS, TEXT_FIELDS, type EncodedBatch } from './encoded.js';
+import { queryMayWarn } from './warn-candidates.js';
 import type { Db } from './open.js';
 
 /** requests.id = sourceId * UNIT_SPACE + unit: the natural key is the primary key. */
@@ -59,6 +60,7 @@ export class BatchWriter {
   private readonly insertRequest: Database.Statement;
   private readonly insertDetail: Database.Statement;
   private readonly insertSkip: Database.Statement;
+  private readonly insertWarnRow: Database.Statement;
   private readonly updateSource: Database.Statement;
   private readonly run: (sourceId: number, kind: 'har' | 'log', items: BatchItem[], cp: Checkpoint) => BatchResult;
   private readonly runEncoded: (sourceId: number, b: EncodedBatch, strings: BatchStrings) => BatchResult;
@@ -68,6 +70,7 @@ export class BatchWriter {
     this.agg = new Aggregates(db);
     this.insertRequest = db.prepare(INSERT_REQUEST);
     this.insertDetail = db.prepare(INSERT_DETAIL);
+    this.insertWarnRow = db.prepare('INSERT OR IGNORE INTO warn_rows(id) VALUES (?)');
     this.insertSkip = db.prepare('INSERT OR IGNORE INTO skipped(source_id, unit, reason, detail, excerpt) VALUES (?, ?, ?, ?, ?)');
     this.updateSource = db.prepare(`UPDATE sources SET
         records = records + ?, failures = failures + ?, skipped = skipped + ?,
@@ -148,6 +151,8 @@ export class BatchWriter {
       }
       while (di < b.detail.length && b.detail[di]!.row < i) di++;
       const hasDetail = di < b.detail.length && b.detail[di]!.row === i;
+      const query = texts[bt];
+      if (!hasDetail && !failed && query !== null && query !== undefined && queryMayWarn(query)) this.insertWarnRow.run(requestId(sourceId, unit));
       this.agg.add({
         hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status, failed, lean: !hasDetail, ts, durationMs,
       });
@@ -211,6 +216,7 @@ export class BatchWriter {
         if (maxTs === null || r.ts > maxTs) maxTs = r.ts;
       }
       const detail = wantsDetail(r, it.failed, kind);
+      if (!detail && !it.failed && r.query !== null && queryMayWarn(r.query)) this.insertWarnRow.run(id);
       this.agg.add({
         hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status: r.status, failed: it.failed,
         lean: !detail, ts: r.ts, durationMs: r.durationMs,
