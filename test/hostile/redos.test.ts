@@ -96,11 +96,7 @@ async function loadRecheck(): Promise<Check | string> {
  * Regexes recheck flags that are reported to their owner and not yet fixed, with why each is tolerated
  * meanwhile. A NEW flagged regex fails the test; an entry here that recheck no longer flags should be removed.
  */
-const KNOWN: Record<string, string> = {
-  '/[ \\t]+$/ (2nd degree polynomial) at parsers/access-log/template/compile.ts':
-    'quadratic on a --log-format argument (typed by the user, not log data): 54,773 tabs and a NUL take seconds. ' +
-    'Fix: trim trailing spaces and tabs with a loop (compileTemplate).',
-};
+const KNOWN: Record<string, string> = {};
 
 const tmp = tempDir('faultline-redos-');
 afterAll(() => tmp.cleanup());

@@ -110,7 +110,10 @@ export function buildTemplate(spec: string, tokens: SpecToken[], opts: TemplateO
 export function compileTemplate(spec: string, opts: TemplateOptions = {}, syntax?: SpecSyntax): Template {
   const kind = syntax ?? detectSyntax(spec);
   const text = kind === 'nginx' ? unwrapNginxDirective(spec) : unwrapApacheDirective(spec);
-  const trimmed = text.replace(/[ \t]+$/, '');
+  // Trailing spaces and tabs, trimmed with a loop: the regex /[ \t]+$/ is quadratic (recheck, B-24).
+  let cut = text.length;
+  while (cut > 0 && (text.charCodeAt(cut - 1) === 32 || text.charCodeAt(cut - 1) === 9)) cut--;
+  const trimmed = text.slice(0, cut);
   if (trimmed.trim() === '') throw new LogFormatError(spec, 0, 'the format is empty');
   const tokens = kind === 'nginx' ? tokenizeNginx(trimmed) : tokenizeApache(trimmed);
   return buildTemplate(trimmed, tokens, opts);
