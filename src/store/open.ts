@@ -77,11 +77,14 @@ const AFTER_MIGRATION: Record<number, (db: Db) => void> = {
 
 function migrate(db: Db, from: number): void {
   for (let v = from; v < MIGRATIONS.length; v++) {
+    // IMMEDIATE takes the write lock first; user_version is re-read under it, so two processes
+    // creating the same new database apply each migration once (the second one finds it done).
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) > v) return;
       db.exec(MIGRATIONS[v]!);
       AFTER_MIGRATION[v + 1]?.(db);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
   const now = db.pragma('user_version', { simple: true });
   if (now !== MIGRATIONS.length) throw new Error(`migration left user_version at ${String(now)}`);

@@ -187,7 +187,7 @@ describe('locked by another process', () => {
   // migrations: both read user_version 0 outside a transaction, the second then fails with "cannot open
   // database X: table meta already exists" (no hint). Fix: BEGIN IMMEDIATE, then re-read user_version
   // inside the transaction before applying a migration. 8 tries make the race near-certain to show.
-  it.fails('BUG: two ingests creating the same new database at once both succeed or fail with "locked"', async () => {
+  it('two ingests creating the same new database at once both succeed or fail with "locked"', async () => {
     const small = put(tmp.dir, 'race-small.log', combinedLog(50));
     for (let i = 0; i < 8; i++) {
       const db = join(tmp.dir, `fresh-race-${i}.db`);
