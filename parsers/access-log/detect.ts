@@ -21,11 +21,15 @@ export function detectFormat(lines: readonly string[], formats: readonly LogForm
   let best: LogFormat | null = null;
   let bestParsed = 0;
   let tried = 0;
+  // A format that read every non-blank line as one of its directives (an IIS log of a quiet hour:
+  // only the #Software/#Fields header) is the answer when nothing parsed: 0 records, not a rejection.
+  let headerOnly: LogFormat | null = null;
   const reasonsByFormat = new Map<string, string[]>();
   for (const format of formats) {
     const parse = format.create();
     let parsed = 0;
     let units = 0;
+    let directives = 0;
     const reasons: string[] = [];
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -36,12 +40,16 @@ export function detectFormat(lines: readonly string[], formats: readonly LogForm
       } catch (err) {
         res = { ok: false as const, reason: `parser error: ${(err as Error).message}` };
       }
-      if ('directive' in res) continue;
+      if ('directive' in res) {
+        directives++;
+        continue;
+      }
       units++;
       if (res.ok) parsed++;
       else if (reasons.length < 3) reasons.push(`line ${i + 1}: ${format.id}: ${res.reason}`);
     }
     tried = Math.max(tried, units);
+    if (units === 0 && directives > 0 && headerOnly === null) headerOnly = format;
     reasonsByFormat.set(format.id, reasons);
     if (parsed > bestParsed) {
       best = format;
@@ -50,5 +58,6 @@ export function detectFormat(lines: readonly string[], formats: readonly LogForm
   }
   const reasons: string[] = [];
   for (const rs of reasonsByFormat.values()) for (const r of rs) if (reasons.length < 20) reasons.push(r);
+  if (best === null && headerOnly !== null) return { format: headerOnly, parsed: 0, tried: 0, reasons };
   return { format: best, parsed: bestParsed, tried, reasons };
 }
