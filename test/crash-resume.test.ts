@@ -58,12 +58,18 @@ it(`survives ${KILLS} SIGKILLs mid-ingest and completes with exact counts`, asyn
   execFileSync(process.execPath, [join(ROOT, 'bench', 'gen-access-log.mjs'), log, String(LINES)]);
   const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
   expect(lines).toBe(LINES);
+  // How long one whole ingest takes on this machine now: kills land inside that span, so some land
+  // after a batch committed whatever the machine's speed or load.
+  const probeDb = join(tmp.dir, 'probe.db');
+  const t0 = Date.now();
+  runCli(['ingest', log, '--db', probeDb, '--json', '--no-progress']);
+  const full = Math.max(Date.now() - t0, 500);
   const db = join(tmp.dir, 'crash.db');
   const args = ['ingest', log, '--db', db, '--json', '--no-progress'];
   let progressed = 0;
   let last = 0;
   for (let i = 0; i < KILLS; i++) {
-    await killAfter(args, 150 + Math.floor(Math.random() * 600));
+    await killAfter(args, Math.floor(full * (0.15 + 0.7 * Math.random())));
     const { records } = checkConsistent(db);
     expect(records).toBeGreaterThanOrEqual(last);
     if (records > last) progressed++;
@@ -72,7 +78,8 @@ it(`survives ${KILLS} SIGKILLs mid-ingest and completes with exact counts`, asyn
   const done = runCli(args);
   expect(done.code).toBe(0);
   const json = JSON.parse(done.stdout) as { sources: Array<{ records: number; skipped: number; status: string }> };
-  expect(json.sources[0]!.status).toBe('ingested');
+  // 'unchanged' when a killed run had already committed the last batch (killed during analysis).
+  expect(['ingested', 'unchanged']).toContain(json.sources[0]!.status);
   expect(json.sources[0]!.records + json.sources[0]!.skipped).toBe(LINES);
   const conn = new Database(db, { readonly: true });
   const r = conn.prepare('SELECT count(*) AS n, count(DISTINCT unit) AS d, min(unit) AS lo, max(unit) AS hi FROM requests').get() as {

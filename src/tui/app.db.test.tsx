@@ -121,9 +121,9 @@ describe('App over a real database (3 corpus files)', () => {
     const idx = filterOptions(ov, NO_FILTERS, null).findIndex((o) => o.change !== 'clear' && o.change.source?.path === albSource.path);
     expect(idx).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < idx; i++) await press(m, 'j');
-    expect(m.frame().split('\n').find((l) => l.startsWith('▸'))).toMatch(/source\s+\S*application-lb-http\.log/);
+    expect(m.frame().split('\n').find((l) => l.startsWith('▸'))).toMatch(/source\s+\S*application-lb/);
     await press(m, KEY.enter);
-    expect(m.frame()).toMatch(/filter: source .*application-lb-http\.log/);
+    expect(m.frame()).toMatch(/filter: source .*application-lb/);
     await press(m, KEY.enter);
     expect(m.frame()).toMatch(/Requests \(matching \d+\)/);
     await press(m, KEY.enter);
@@ -132,7 +132,9 @@ describe('App over a real database (3 corpus files)', () => {
       await press(m, KEY.pageDown);
       all += m.frame();
     }
-    expect(all).toMatch(/log line: .*application-lb-http\.log:\d+/);
+    expect(all).toMatch(/log line: /);
+    // The path may wrap on an 80-column screen (CI checkouts have long paths): compare without line breaks.
+    expect(all.replace(/\s+/g, '')).toMatch(/application-lb-http\.log:\d+/);
     expect(all).toMatch(/raw: /);
     expect(all).toMatch(/client /);
   });

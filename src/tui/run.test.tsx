@@ -10,7 +10,7 @@ describe('runTui (the real app on a fake TTY)', () => {
     const { source } = handBuilt();
     const sigterm = process.listenerCount('SIGTERM');
     const done = runTui(source, { ...term.streams, theme: createTheme({ noColor: true }), patchConsole: false });
-    await waitFor(() => term.stdout.output().includes('Upstream 503'), 5000, 'the overview');
+    await waitFor(() => term.stdout.output().includes('Upstream 503'), 30000, 'the overview');
     expect(term.stdout.output().startsWith(ENTER_ALT_SCREEN)).toBe(true);
     expect(term.stdin.isRaw).toBe(true);
     term.stdin.write('q');
@@ -25,7 +25,7 @@ describe('runTui (the real app on a fake TTY)', () => {
     expect(afterFirst[0]).toBeLessThanOrEqual(sigterm + 1);
     const again = fakeTerminal(80, 24);
     const second = runTui(source, { ...again.streams, theme: createTheme({ noColor: true }), patchConsole: false });
-    await waitFor(() => again.stdout.output().includes('Upstream 503'), 5000, 'the second session');
+    await waitFor(() => again.stdout.output().includes('Upstream 503'), 30000, 'the second session');
     again.stdin.write('q');
     await second;
     expect([process.listenerCount('SIGTERM'), process.listenerCount('SIGHUP'), process.listenerCount('exit')]).toEqual(afterFirst);
@@ -35,10 +35,10 @@ describe('runTui (the real app on a fake TTY)', () => {
     const term = fakeTerminal(100, 30);
     const { source } = handBuilt();
     const done = runTui(source, { ...term.streams, theme: createTheme({ noColor: true }), patchConsole: false });
-    await waitFor(() => term.stdout.output().includes('TREND'), 5000, 'the wide overview');
+    await waitFor(() => term.stdout.output().includes('TREND'), 30000, 'the wide overview');
     const lastFrame = () => term.stdout.chunks.filter((c) => c.includes('faultline')).at(-1) ?? '';
     term.stdout.resize(50, 12);
-    await waitFor(() => !lastFrame().includes('TREND'), 5000, 'a redraw without the trend column');
+    await waitFor(() => !lastFrame().includes('TREND'), 30000, 'a redraw without the trend column');
     const frame = lastFrame();
     expect(frame).toContain('Upstream');
     // 11 rows drawn: the frame never reaches the terminal's last row, so nothing scrolls.
