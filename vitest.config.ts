@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['test/global-setup.ts'],
+    // Ink decides at import whether it runs "in CI" (then it prints only the last frame); the TUI
+    // tests render frame by frame like a user's terminal, also when CI=true runs the suite.
+    env: { CI: '0' },
     pool: 'forks',
     maxWorkers: 2,
   },
