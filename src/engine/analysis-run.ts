@@ -44,8 +44,8 @@ export interface RunResult {
   unknown: number;
 }
 
-/** Traffic a deferred context must load: host\u0000route → windows [fromMs, toMs] that will be asked about. */
-export type TrafficRequest = Map<string, Array<[number, number]>>;
+/** Traffic a deferred context must load: host\u0000route → windows that will be asked about, flat: fromMs, toMs, fromMs, toMs… */
+export type TrafficRequest = Map<string, number[]>;
 
 export class AnalysisRun {
   readonly context: AnalysisContext;
@@ -180,7 +180,7 @@ export class AnalysisRun {
         for (const rk of q.routeKeys) {
           let list = want.get(rk);
           if (!list) { list = []; want.set(rk, list); }
-          list.push(...q.windows);
+          for (const [a, b] of q.windows) list.push(a, b);
         }
       }
       if (want.size > 0) {

@@ -19,6 +19,7 @@ import { AnalysisRun, DEFAULT_GAP_MS, DEFAULT_SLOW_MS, type RunRecord, type Traf
 import type { AnalysisStore } from './analyze.js';
 import type { Classifier } from './classify.js';
 import { hostKinds } from './facts.js';
+import { collectGarbage } from './heap.js';
 import { learnRouteTemplates, templatePath } from './route-template.js';
 import type { AnalysisOptions, AnalysisSummary } from './types.js';
 
@@ -60,6 +61,7 @@ function unionIntervals(list: Array<[number, number]>): Array<[number, number]> 
 }
 
 export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: Classifier, opts: AnalysisOptions, t0: number): AnalysisSummary {
+  collectGarbage();
   // 1. Paths: route templates first (they need every path), then per-route successes.
   const stats = [...src.pathStats()];
   const routes = learnRouteTemplates(
@@ -119,13 +121,18 @@ export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: C
   // 5. Failures, in time order.
   run.flushObserved();
   for (const r of src.failures()) run.classifyFailure(r as RunRecord);
+  collectGarbage();
   // 6. Incidents, with traffic loaded for their routes and windows.
-  const result = run.finish((id) => src.get(id), (want) => loadTraffic(run, src, stats, routeKeyOf, want), { stream: true });
+  const result = run.finish((id) => src.get(id), (want) => {
+    collectGarbage();
+    loadTraffic(run, src, stats, routeKeyOf, want);
+    collectGarbage();
+  }, { stream: true });
   store.applyAnalysis({
     routes,
     pathIds,
     classifications: result.classifications(),
-    incidents: result.incidentStream(),
+    incidents: collectingEvery(result.incidentStream(), 20_000),
     warnings: result.warnings,
   });
   return {
@@ -139,6 +146,15 @@ export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: C
     rules: classifier.rules.length,
     elapsedMs: Date.now() - t0,
   };
+}
+
+/** Passes `items` through, collecting garbage every `n` of them (incident records are built, written, dropped). */
+function* collectingEvery<T>(items: Iterable<T>, n: number): IterableIterator<T> {
+  let k = 0;
+  for (const x of items) {
+    if (++k % n === 0) collectGarbage();
+    yield x;
+  }
 }
 
 /** Reads per-minute traffic of the requested routes over their windows and hands it to the context. */
@@ -155,25 +171,48 @@ function loadTraffic(run: AnalysisRun, src: LeanSource, stats: Array<{ hostId: n
   const allMinutes = new Set<number>();
   for (const [rk, windows] of want) {
     const no = routeNo.get(rk)!;
-    const merged = unionIntervals(windows.map(([a, b]) => [Math.floor(a / MINUTE), Math.floor(b / MINUTE)]));
+    const minutes: Array<[number, number]> = [];
+    for (let k = 0; k < windows.length; k += 2) minutes.push([Math.floor(windows[k]! / MINUTE), Math.floor(windows[k + 1]! / MINUTE)]);
+    const merged = unionIntervals(minutes);
     // Windows covering a long stretch (say, an incident that lasts weeks): every minute is as cheap.
     let total = 0;
     for (const [a, b] of merged) total += b - a + 1;
     if (total > MAX_ROUTE_MINUTES) allMinutes.add(no);
     else spans.set(no, merged);
   }
-  const cells = new Map<number, Map<number, [number, number, number]>>();
+  // Cells come grouped by route and ordered by minute: columns per route, no object per cell.
+  const cols = new Map<number, { minute: number[]; total: number[]; failed: number[] }>();
   for (const [no, m, n, f] of src.trafficCells(pairs, spans, allMinutes)) {
-    let byMin = cells.get(no);
-    if (!byMin) { byMin = new Map(); cells.set(no, byMin); }
-    byMin.set(m, [m, n, f]);
+    let c = cols.get(no);
+    if (!c) { c = { minute: [], total: [], failed: [] }; cols.set(no, c); }
+    c.minute.push(m);
+    c.total.push(n);
+    c.failed.push(f);
   }
   // Payload errors count as failed traffic, though the store has not marked them yet.
   for (const p of run.observedFailures()) {
     if (p.ts === null) continue;
     const no = routeNo.get((p.host ?? '') + '\u0000' + p.route);
-    const cell = no === undefined ? undefined : cells.get(no)?.get(Math.floor(p.ts / MINUTE));
-    if (cell) cell[2]++;
+    const c = no === undefined ? undefined : cols.get(no);
+    if (!c) continue;
+    const k = indexOf(c.minute, Math.floor(p.ts / MINUTE));
+    if (k >= 0) c.failed[k]!++;
   }
-  for (const [rk, no] of routeNo) run.context.setTraffic(rk, [...(cells.get(no)?.values() ?? [])]);
+  for (const [rk, no] of routeNo) {
+    const c = cols.get(no);
+    run.context.setTraffic(rk, c?.minute ?? [], c?.total ?? [], c?.failed ?? []);
+    cols.delete(no);
+  }
+}
+
+/** Index of `v` in ascending `a`, or -1. */
+function indexOf(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < a.length && a[lo] === v ? lo : -1;
 }

@@ -7,6 +7,7 @@
  */
 import type { CompiledRule } from './classify.js';
 import type { FailureTable } from './failures.js';
+import { collectGarbage } from './heap.js';
 import type { GroupKey } from './types.js';
 
 /** Rules of unexplained failures group by host, route and status. */
@@ -16,7 +17,8 @@ export const JOIN_TOLERANCE_MS = 2000;
 
 export interface Draft {
   groupKey: string;
-  group: Record<string, string>;
+  /** Shared by every draft of the same group: read it, do not change it. */
+  group: Readonly<Record<string, string>>;
   members: number[];
   first: number;
   last: number;
@@ -120,6 +122,9 @@ export function clusterFailures(
     return (na ? 0 : ta - tb) || t.id(a) - t.id(b);
   });
   const keyOf = new Map<number, { key: string; group: Record<string, string> }>();
+  // One key string and group object per distinct group, shared by its drafts (a million drafts
+  // of a few hundred groups must not hold a million copies).
+  const shared = new Map<string, { key: string; group: Record<string, string> }>();
   const groupOf = (i: number): { key: string; group: Record<string, string> } => {
     const self = partner[i]! >= 0 ? partner[i]! : i;
     const cached = keyOf.get(self);
@@ -127,16 +132,25 @@ export function clusterFailures(
     const ri = t.rule(self);
     const rule = ri >= 0 ? rules[ri]! : null;
     const keys = rule ? rule.groupBy : UNKNOWN_GROUP;
-    const group: Record<string, string> = {};
-    for (const k of keys) group[k] = groupValue(t, self, k, opts.sourceName);
-    const head = rule ? `${rule.cause}\u0000${rule.subcause}` : 'unknown\u0000unknown';
-    const res = { key: head + '\u0000' + keys.map((k) => `${k}=${group[k]}`).join('\u0000'), group };
+    const values = keys.map((k) => groupValue(t, self, k, opts.sourceName));
+    let key = rule ? `${rule.cause}\u0000${rule.subcause}` : 'unknown\u0000unknown';
+    for (let k = 0; k < keys.length; k++) key += `\u0000${keys[k]}=${values[k]}`;
+    let res = shared.get(key);
+    if (!res) {
+      const group: Record<string, string> = {};
+      for (let k = 0; k < keys.length; k++) group[keys[k]!] = values[k]!;
+      res = { key, group };
+      shared.set(key, res);
+    }
     keyOf.set(self, res);
     return res;
   };
   const open = new Map<string, Draft>();
   const drafts: Draft[] = [];
+  let visited = 0;
   for (const i of order) {
+    // Hundreds of thousands of failures leave as much garbage (keys, lookups): collect as it grows, not at the peak.
+    if (++visited % 65_536 === 0) collectGarbage();
     const { key, group } = groupOf(i);
     keyOf.delete(i); // rows are visited once; keep the cache small (partners may still read it)
     const ts = t.ts(i);

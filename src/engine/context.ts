@@ -174,17 +174,15 @@ export class AnalysisContext {
 
   /**
    * Deferred mode: per-minute traffic of a route (host\u0000route key) over the minutes analysis
-   * will ask about; `cells` are [minute, total, failed].
+   * will ask about, as columns sorted by minute.
    */
-  setTraffic(routeKey: string, cells: Array<[number, number, number]>): void {
-    cells.sort((a, b) => a[0] - b[0]);
-    const n = cells.length;
-    const t: RouteTraffic = { minutes: new Float64Array(n), cumTotal: new Float64Array(n + 1), cumFailed: new Float64Array(n + 1) };
+  setTraffic(routeKey: string, minutes: readonly number[], totals: readonly number[], failed: readonly number[]): void {
+    const n = minutes.length;
+    const t: RouteTraffic = { minutes: Float64Array.from(minutes), cumTotal: new Float64Array(n + 1), cumFailed: new Float64Array(n + 1) };
     for (let i = 0; i < n; i++) {
-      const c = cells[i]!;
-      t.minutes[i] = c[0];
-      t.cumTotal[i + 1] = t.cumTotal[i]! + c[1];
-      t.cumFailed[i + 1] = t.cumFailed[i]! + c[2];
+      if (i > 0 && minutes[i]! <= minutes[i - 1]!) throw new Error('setTraffic: minutes must ascend');
+      t.cumTotal[i + 1] = t.cumTotal[i]! + totals[i]!;
+      t.cumFailed[i + 1] = t.cumFailed[i]! + failed[i]!;
     }
     this.deferredTraffic.set(routeKey, t);
   }

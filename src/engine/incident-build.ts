@@ -201,7 +201,7 @@ export function buildIncident(d: Draft, env: BuildEnv): IncidentRecord {
     ruleId: rule ? rule.id : UNMATCHED_RULE_ID,
     ruleTitle: rule ? rule.title : 'Unexplained failures',
     title,
-    group: d.group,
+    group: { ...d.group },
     severity,
     confidence,
     notes,

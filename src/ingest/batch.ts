@@ -32,9 +32,10 @@ export class BatchEncoder {
   private readonly lastId: number[] = new Array(8).fill(-1);
   private fresh: string[] = [];
   private reset = false;
-  private ids: number[] = [];
-  private nums: number[] = [];
-  private texts: Array<string | null> = [];
+  private ids = new Int32Array(1024 * ID_FIELDS.length);
+  private nums = new Float64Array(1024 * NUM_FIELDS);
+  private textAt: number[] = [];
+  private texts: string[] = [];
   private detail: DetailRow[] = [];
   private skips: SkipRow[] = [];
   private n = 0;
@@ -69,10 +70,29 @@ export class BatchEncoder {
 
   addRecord(unit: number, r: RequestRecord, failed: boolean, kind: 'har' | 'log', raw: string | null): void {
     const row = this.n++;
-    this.ids.push(this.fid(0, r.method), this.fid(1, r.scheme), this.fid(2, r.host), this.fid(3, r.path), this.fid(4, r.clientIp),
-      this.fid(5, r.userAgent), this.fid(6, r.referer), this.fid(7, r.httpVersion));
-    this.nums.push(unit, num(r.ts), num(r.status), num(r.bytesOut), num(r.bytesIn), num(r.durationMs), num(r.upstreamMs), failed ? 1 : 0);
-    this.texts.push(r.query, r.upstreamAddr, r.upstreamStatus, r.requestId, r.traceId, r.errorText);
+    if (this.n * NUM_FIELDS > this.nums.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const nums = new Float64Array(this.nums.length * 2);
+      nums.set(this.nums);
+      this.nums = nums;
+    }
+    const ids = this.ids;
+    let k = row * ID_FIELDS.length;
+    ids[k++] = this.fid(0, r.method); ids[k++] = this.fid(1, r.scheme); ids[k++] = this.fid(2, r.host); ids[k++] = this.fid(3, r.path);
+    ids[k++] = this.fid(4, r.clientIp); ids[k++] = this.fid(5, r.userAgent); ids[k++] = this.fid(6, r.referer); ids[k] = this.fid(7, r.httpVersion);
+    const nums = this.nums;
+    k = row * NUM_FIELDS;
+    nums[k++] = unit; nums[k++] = num(r.ts); nums[k++] = num(r.status); nums[k++] = num(r.bytesOut); nums[k++] = num(r.bytesIn);
+    nums[k++] = num(r.durationMs); nums[k++] = num(r.upstreamMs); nums[k] = failed ? 1 : 0;
+    const base = row * TEXT_FIELDS.length;
+    this.text(base, r.query);
+    this.text(base + 1, r.upstreamAddr);
+    this.text(base + 2, r.upstreamStatus);
+    this.text(base + 3, r.requestId);
+    this.text(base + 4, r.traceId);
+    this.text(base + 5, r.errorText);
     this.bytes += 120 + (r.query?.length ?? 0) + (r.errorText?.length ?? 0);
     if (wantsDetail(r, failed, kind)) {
       const d: DetailRow = {
@@ -84,6 +104,12 @@ export class BatchEncoder {
     }
   }
 
+  private text(at: number, s: string | null): void {
+    if (s === null) return;
+    this.textAt.push(at);
+    this.texts.push(s);
+  }
+
   addSkip(s: SkipRow): void {
     this.skips.push(s);
     this.bytes += 64 + s.excerpt.length + (s.detail?.length ?? 0);
@@ -93,13 +119,13 @@ export class BatchEncoder {
   take(nextUnit: number, nextOffset: number): EncodedBatch {
     const b: EncodedBatch = {
       n: this.n, stringsReset: this.reset, newStrings: this.fresh,
-      ids: Int32Array.from(this.ids), nums: Float64Array.from(this.nums), texts: this.texts,
+      ids: this.ids.slice(0, this.n * ID_FIELDS.length), nums: this.nums.slice(0, this.n * NUM_FIELDS),
+      textAt: Int32Array.from(this.textAt), texts: this.texts,
       detail: this.detail, skips: this.skips, nextUnit, nextOffset,
     };
     this.fresh = [];
     this.reset = false;
-    this.ids = [];
-    this.nums = [];
+    this.textAt = [];
     this.texts = [];
     this.detail = [];
     this.skips = [];
@@ -116,7 +142,7 @@ export class BatchEncoder {
 
 /** The transferable buffers of a batch (posted without a copy). */
 export function transferList(b: EncodedBatch): ArrayBuffer[] {
-  return [b.ids.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer];
+  return [b.ids.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer, b.textAt.buffer as ArrayBuffer];
 }
 
 /** Decodes one record of a batch back into a RequestRecord (tests and diagnostics; the writer reads columns). */
@@ -129,7 +155,10 @@ export function decodeRecord(b: EncodedBatch, strings: readonly string[], row: n
     const x = b.nums[row * NUM_FIELDS + k]!;
     return Number.isNaN(x) ? null : x;
   };
-  const t = (k: number): string | null => b.texts[row * TEXT_FIELDS.length + k] ?? null;
+  const t = (k: number): string | null => {
+    const at = b.textAt.indexOf(row * TEXT_FIELDS.length + k);
+    return at < 0 ? null : b.texts[at]!;
+  };
   const d = b.detail.find((x) => x.row === row);
   const parse = <T>(s: string | null | undefined): T | null => (s === null || s === undefined ? null : (JSON.parse(s) as T));
   return {

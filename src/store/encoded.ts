@@ -48,8 +48,10 @@ export interface EncodedBatch {
   ids: Int32Array;
   /** n × NUM_FIELDS numbers (NaN = null). */
   nums: Float64Array;
-  /** n × TEXT_FIELDS.length strings. */
-  texts: Array<string | null>;
+  /** The non-null free-text fields: their positions (row × TEXT_FIELDS.length + field), ascending… */
+  textAt: Int32Array;
+  /** …and their values (most are null: sending only these keeps the batch small). */
+  texts: string[];
   detail: DetailRow[];
   skips: SkipRow[];
   /** Checkpoint after this batch: the next unit to read and its byte offset (0 when unknown). */

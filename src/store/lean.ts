@@ -193,7 +193,7 @@ export class LeanReader {
     const rows = db.prepare(`SELECT p.route, ${MIN} AS m, count(*), sum(r.failed) FROM req r CROSS JOIN temp.tr_pairs p
       WHERE p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0) AND r.ts IS NOT NULL
         AND (p.all_min = 1 OR (SELECT w.first FROM temp.tr_win w WHERE w.route = p.route AND w.last >= ${MIN} ORDER BY w.last LIMIT 1) <= ${MIN})
-      GROUP BY 1, 2`).raw();
+      GROUP BY 1, 2 ORDER BY 1, 2`).raw();
     try {
       yield* rows.iterate() as IterableIterator<TrafficCell>;
     } finally {

@@ -106,7 +106,10 @@ export class BatchWriter {
     if (b.stringsReset) strings.local = [];
     const local = strings.local;
     for (const s of b.newStrings) local.push(d.id(s)!);
-    const { ids, nums, texts } = b;
+    const { ids, nums, textAt, texts } = b;
+    /** Next non-null free-text field to consume (positions ascend with rows). */
+    let tp = 0;
+    const text = new Array<string | null>(TEXT_FIELDS.length);
     const NI = ID_FIELDS.length;
     const NT = TEXT_FIELDS.length;
     let records = 0;
@@ -132,14 +135,17 @@ export class BatchWriter {
       const status = numOf(bn + 2);
       const durationMs = numOf(bn + 5);
       const failed = nums[bn + 7] === 1;
+      for (let k = 0; k < TEXT_FIELDS.length; k++) {
+        if (tp < textAt.length && textAt[tp] === bt + k) text[k] = texts[tp++]!;
+        else text[k] = null;
+      }
       const hostId = idOf(bi + 2);
       const pathId = idOf(bi + 3);
       const clientId = idOf(bi + 4);
       const uaId = idOf(bi + 5);
       const changed = this.insertRequest.run(
-        requestId(sourceId, unit), ts, status, failed ? 1 : 0, idOf(bi), hostId, pathId, texts[bt], clientId, uaId, idOf(bi + 6),
-        numOf(bn + 3), idOf(bi + 7), durationMs, idOf(bi + 1), numOf(bn + 6), numOf(bn + 4), texts[bt + 1], texts[bt + 2], texts[bt + 3],
-        texts[bt + 4], texts[bt + 5],
+        requestId(sourceId, unit), ts, status, failed ? 1 : 0, idOf(bi), hostId, pathId, text[0], clientId, uaId, idOf(bi + 6),
+        numOf(bn + 3), idOf(bi + 7), durationMs, idOf(bi + 1), numOf(bn + 6), numOf(bn + 4), text[1], text[2], text[3], text[4], text[5],
       ).changes;
       if (changed === 0) continue;
       inserted[i] = 1;
@@ -151,7 +157,7 @@ export class BatchWriter {
       }
       while (di < b.detail.length && b.detail[di]!.row < i) di++;
       const hasDetail = di < b.detail.length && b.detail[di]!.row === i;
-      const query = texts[bt];
+      const query = text[0];
       if (!hasDetail && !failed && query !== null && query !== undefined && queryMayWarn(query)) this.insertWarnRow.run(requestId(sourceId, unit));
       this.agg.add({
         hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status, failed, lean: !hasDetail, ts, durationMs,
