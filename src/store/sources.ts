@@ -57,12 +57,17 @@ export class Sources {
     return (stmt(this.db, 'SELECT * FROM sources ORDER BY id').all() as RawSource[]).map(toRow);
   }
 
+  /**
+   * The source row for this content, created if absent. Another process ingesting the same content
+   * into the same database may have created it since this one looked (both then ingest it: rows are
+   * keyed by unit, so each is stored once and the counters count what each process inserted).
+   */
   create(s: { path: string; kind: 'har' | 'log'; format: string; size: number | null; sha256: string }): SourceRow {
     const now = Date.now();
-    const info = stmt(this.db, `INSERT INTO sources(path, kind, format, size, sha256, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?)`)
+    stmt(this.db, `INSERT INTO sources(path, kind, format, size, sha256, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?) ON CONFLICT(sha256) DO NOTHING`)
       .run(s.path, s.kind, s.format, s.size, s.sha256, now, now);
-    return this.byId(Number(info.lastInsertRowid))!;
+    return this.bySha(s.sha256)!;
   }
 
   /** Final state of a source after a run (counts are kept by the writer, batch by batch). */

@@ -86,10 +86,13 @@ export class Views {
 
   /** Every incident as the overview lists it, most severe first, from the summary column (no full record parsed). */
   incidentSummaries(): IncidentSummaryRow[] {
-    const rows = stmt(this.db, `SELECT id, cause, subcause, title, severity, first_seen, last_seen, count, summary, CASE WHEN summary IS NULL THEN data END AS data
+    // Exactly the columns of the incidents_list index: read in order from the index alone.
+    const rows = stmt(this.db, `SELECT id, cause, subcause, title, severity, first_seen, last_seen, count, summary
         FROM incidents ORDER BY severity DESC, count DESC, id`).all() as Array<RawIncident & { summary: string | null }>;
     return rows.map((r) => {
-      const s = JSON.parse(r.summary ?? r.data) as { routes: string[]; statuses: Record<string, number>; sources: string[] };
+      // Written with every incident since schema 3; the full record stands in should one lack it.
+      const text = r.summary ?? (stmt(this.db, 'SELECT data FROM incidents WHERE id = ?').pluck().get(r.id) as string);
+      const s = JSON.parse(text) as { routes: string[]; statuses: Record<string, number>; sources: string[] };
       return {
         id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.first_seen,
         lastSeen: r.last_seen, count: r.count, routes: s.routes, statuses: s.statuses, sources: s.sources,
