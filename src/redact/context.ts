@@ -1,9 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { LearnedSecrets } from './learned.js';
+import { RedactionMemo } from './memo.js';
 
 /** What every redaction step shares: the HMAC key (O3), the per-rule counters (O6) and options. */
 export class Ctx {
   readonly counts = new Map<string, number>();
+  /** While a memo computes a result, the counts it produces are also recorded here (memo.ts). */
+  tap: Array<string | number> | null = null;
+  /** Results of repeated record fields (memo.ts): rules first, then the echo sweep. */
+  readonly memo = {
+    path: new RedactionMemo(false),
+    query: new RedactionMemo(false),
+    referer: new RedactionMemo(false),
+    text: new RedactionMemo(false),
+    sweepUrl: new RedactionMemo(true),
+    sweepText: new RedactionMemo(true),
+  };
   constructor(
     private readonly key: Buffer,
     /** JWT claims allowed into a marker (R-P1). */
@@ -24,6 +36,7 @@ export class Ctx {
 
   count(rule: string, n = 1): void {
     this.counts.set(rule, (this.counts.get(rule) ?? 0) + n);
+    if (this.tap !== null) this.tap.push(rule, n);
   }
 
   /** Recent short values and their hashes: the same cookie or token repeats in every request. */

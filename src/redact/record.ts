@@ -59,9 +59,10 @@ function extraValue(ctx: Ctx, key: string, v: string | number | boolean | null):
 
 export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
   rec.host = field(ctx, rec.host, (h) => (h.indexOf('@') >= 0 ? redactAuthority(ctx, h) : h));
-  rec.path = field(ctx, rec.path, (p) => redactUrlInner(ctx, p, 0));
-  rec.query = field(ctx, rec.query, (q) => redactQueryInner(ctx, q, 0));
-  rec.referer = field(ctx, rec.referer, (r) => redactUrlInner(ctx, r, 0));
+  const m = ctx.memo;
+  rec.path = field(ctx, rec.path, (p) => m.path.get(ctx, p, (x) => redactUrlInner(ctx, x, 0)));
+  rec.query = field(ctx, rec.query, (q) => m.query.get(ctx, q, (x) => redactQueryInner(ctx, x, 0)));
+  rec.referer = field(ctx, rec.referer, (r) => m.referer.get(ctx, r, (x) => redactUrlInner(ctx, x, 0)));
   if (rec.reqHeaders) rec.reqHeaders = redactHeaderList(ctx, rec.reqHeaders);
   if (rec.respHeaders) rec.respHeaders = redactHeaderList(ctx, rec.respHeaders);
   if (rec.body !== null) {
@@ -69,9 +70,10 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
     rec.body = field(ctx, original, (b) => capRedacted(ctx, redactBodyInner(ctx, b, rec.respMime, { response: true }), BODY_EXCERPT_CAP));
     if (rec.bodySize === null && rec.body !== original) rec.bodySize = Buffer.byteLength(original, 'utf8');
   }
-  rec.errorText = field(ctx, rec.errorText, (t) => redactTextCapped(ctx, t));
-  rec.userAgent = field(ctx, rec.userAgent, (t) => redactTextCapped(ctx, t));
-  rec.upstreamAddr = field(ctx, rec.upstreamAddr, (t) => redactTextCapped(ctx, t));
+  const text = (t: string): string => m.text.get(ctx, t, (x) => redactTextCapped(ctx, x));
+  rec.errorText = field(ctx, rec.errorText, text);
+  rec.userAgent = field(ctx, rec.userAgent, text);
+  rec.upstreamAddr = field(ctx, rec.upstreamAddr, text);
   if (rec.extra) {
     for (const k of Object.keys(rec.extra)) {
       try {
@@ -85,13 +87,15 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
   for (const hs of [rec.reqHeaders, rec.respHeaders]) {
     if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
   }
-  rec.path = field(ctx, rec.path, (s) => ctx.sweep(s, true));
-  rec.query = field(ctx, rec.query, (s) => ctx.sweep(s, true));
-  rec.referer = field(ctx, rec.referer, (s) => ctx.sweep(s, true));
+  const sweepUrl = (s: string): string => m.sweepUrl.get(ctx, s, (x) => ctx.sweep(x, true));
+  const sweepText = (s: string): string => m.sweepText.get(ctx, s, (x) => ctx.sweep(x, false));
+  rec.path = field(ctx, rec.path, sweepUrl);
+  rec.query = field(ctx, rec.query, sweepUrl);
+  rec.referer = field(ctx, rec.referer, sweepUrl);
   rec.body = field(ctx, rec.body, (s) => ctx.sweep(s, false));
-  rec.errorText = field(ctx, rec.errorText, (s) => ctx.sweep(s, false));
-  rec.userAgent = field(ctx, rec.userAgent, (s) => ctx.sweep(s, false));
-  rec.upstreamAddr = field(ctx, rec.upstreamAddr, (s) => ctx.sweep(s, false));
+  rec.errorText = field(ctx, rec.errorText, sweepText);
+  rec.userAgent = field(ctx, rec.userAgent, sweepText);
+  rec.upstreamAddr = field(ctx, rec.upstreamAddr, sweepText);
   if (rec.extra) {
     for (const k of Object.keys(rec.extra)) {
       const v = rec.extra[k];
