@@ -3,6 +3,9 @@ import { isUtf8 } from 'node:buffer';
 /** Lines longer than this are truncated and the reader resynchronises at the next newline (B-18). */
 export const DEFAULT_LINE_CAP = 1 << 20;
 
+/** Bytes looked at before the first line is emitted, to choose the line-end policy (see crEndsLines). */
+export const LINE_END_SNIFF = 64 * 1024;
+
 export interface Line {
   /** Decoded text, CR stripped, invalid UTF-8 as U+FFFD. */
   text: string;
@@ -16,17 +19,57 @@ export interface Line {
 }
 
 /**
- * Splits a byte stream into lines without ever holding more than one line (capped) plus one chunk.
- * Only `\n` ends a line; a trailing `\r` is stripped (CRLF); a lone CR inside a line is kept and
- * shown escaped later. A last line without a newline is still a line.
+ * True when the head of a file ends its lines with a lone CR (classic Mac OS, some old appliances):
+ * it has more CRs not followed by LF than LFs. Otherwise only LF (and CRLF) end a line, and a stray
+ * CR inside a line is data, kept and shown escaped later (a proxy that logs a header raw). A CR at
+ * the very end of `head` counts as lone only at the end of the input (else its LF may follow).
+ */
+export function crEndsLines(head: Buffer, atEnd: boolean): boolean {
+  let lone = 0;
+  for (let i = head.indexOf(13); i >= 0; i = head.indexOf(13, i + 1)) {
+    if (i + 1 < head.length ? head[i + 1] !== 10 : atEnd) lone++;
+  }
+  if (lone === 0) return false;
+  let lf = 0;
+  for (let i = head.indexOf(10); i >= 0 && lf < lone; i = head.indexOf(10, i + 1)) lf++;
+  return lone > lf;
+}
+
+/**
+ * Splits a byte stream into lines without ever holding more than one line (capped) plus one chunk
+ * (and, before the first line, up to LINE_END_SNIFF bytes of small chunks).
+ * `\n` ends a line and a trailing `\r` is stripped (CRLF). A file whose head ends lines with a lone
+ * CR (crEndsLines, security.md B-19) is split on CR, LF and CRLF alike, a CRLF split between two
+ * chunks still counting once; otherwise a lone CR inside a line is kept. A last line without a
+ * newline is still a line. Chunks may be reused by the producer once the next one is asked for.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_LINE_CAP): AsyncGenerator<Line> {
+  // Choose the policy on the head. Small chunks (a pipe) are copied while more are read.
+  const source = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  while (headLen < LINE_END_SNIFF) {
+    const n = await source.next();
+    if (n.done) {
+      ended = true;
+      break;
+    }
+    if (n.value.length === 0) continue;
+    const last = headLen + n.value.length >= LINE_END_SNIFF;
+    head.push(last ? n.value : Buffer.from(n.value));
+    headLen += n.value.length;
+  }
+  const sniff = head.length === 1 ? head[0]!.subarray(0, LINE_END_SNIFF) : Buffer.concat(head, Math.min(headLen, LINE_END_SNIFF));
+  const crMode = crEndsLines(sniff, ended && headLen <= LINE_END_SNIFF);
+
   let carry: Buffer[] = [];
   let carryLen = 0;
   let overflow = false; // current line already passed the cap: drop bytes until newline
   let lineNo = 0;
   let offset = 0; // offset of the current line start
   let pos = 0; // absolute offset of chunk start
+  let lfAfterCr = false; // crMode: the previous chunk ended with a CR, so a leading LF belongs to it
 
   const emit = (buf: Buffer, truncated: boolean): Line => {
     let end = buf.length;
@@ -37,11 +80,50 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
     return { text: body.toString('utf8'), no: lineNo, offset, invalidUtf8: !valid, truncated };
   };
 
-  for await (const chunk of chunks) {
-    let start = 0;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* head;
+    head.length = 0;
+    if (ended) return;
     for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
+      const n = await source.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+
+  for await (const chunk of all()) {
+    if (chunk.length === 0) continue;
+    let start = 0;
+    if (lfAfterCr) {
+      lfAfterCr = false;
+      if (chunk[0] === 10) {
+        start = 1;
+        offset = pos + 1;
+      }
+    }
+    // crMode: the next CR and LF at or after `start`, each found once per chunk (-1: none left).
+    let nextCr = crMode ? chunk.indexOf(13, start) : -1;
+    let nextLf = crMode ? chunk.indexOf(10, start) : -1;
+    for (;;) {
+      let nl: number; // where the line's content ends
+      let after: number; // where the next line starts
+      if (!crMode) {
+        nl = chunk.indexOf(10, start);
+        if (nl < 0) break;
+        after = nl + 1;
+      } else {
+        if (nextCr >= 0 && nextCr < start) nextCr = chunk.indexOf(13, start);
+        if (nextLf >= 0 && nextLf < start) nextLf = chunk.indexOf(10, start);
+        if (nextCr < 0 && nextLf < 0) break;
+        if (nextCr >= 0 && (nextLf < 0 || nextCr < nextLf)) {
+          nl = nextCr;
+          if (nl + 1 === chunk.length) lfAfterCr = true;
+          after = chunk[nl + 1] === 10 ? nl + 2 : nl + 1;
+        } else {
+          nl = nextLf;
+          after = nl + 1;
+        }
+      }
       let line: Buffer;
       let truncated = overflow;
       if (carryLen === 0 && !overflow) {
@@ -64,7 +146,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
       carry = [];
       carryLen = 0;
       overflow = false;
-      start = nl + 1;
+      start = after;
       offset = pos + start;
     }
     if (start < chunk.length && !overflow) {

@@ -39,15 +39,22 @@ describe('B-19: line endings', () => {
     });
   }
 
-  // BUG (policy gap, src/ingest/lines.ts + lenient text parsers): only LF ends a line, so a file with
-  // classic-Mac CR endings is ONE line; combined accepts trailing text after the user agent, so the first
-  // request is stored and the other three vanish: no skip, no warning, exit 0. Either split on a lone CR
-  // (real servers escape CR in fields: Apache \r, nginx \x0D) or count "lines with a bare CR" and warn.
-  it.fails('BUG: a file with lone-CR line endings loses no request silently (4 records, or skips/a warning)', () => {
+  // Once a bug: only LF ended a line, so a classic-Mac file was ONE line and combined (which accepts trailing
+  // text after the user agent) stored the first request and dropped the rest silently. src/ingest/lines.ts
+  // now splits on a lone CR when the file's head ends its lines that way (security.md B-19).
+  it('a file with lone-CR line endings (classic Mac): 4 requests, in order, nothing merged', () => {
     const r = ingestJson(db(), [put(tmp.dir, 'lone-cr.log', lines.join('\r') + '\r')]);
-    const s = r.sources[0]!;
-    const accounted = s.records + s.skipped;
-    expect(accounted === 4 || /\bCR\b|carriage/i.test(`${s.error ?? ''}${r.stderr}`)).toBe(true);
+    expect(r.sources[0]).toMatchObject({ format: 'combined', records: 4, skipped: 0, status: 'ingested' });
+    expect(query<{ unit: number; path: string }>(r.db, 'SELECT unit, path FROM requests_v ORDER BY unit')).toEqual(
+      [1, 2, 3, 4].map((unit) => ({ unit, path: `/api/items/${unit - 1}` })));
+    expect(scalar(r.db, "SELECT count(*) FROM dict WHERE instr(s, char(13)) > 0")).toBe(0);
+  });
+
+  it('an LF log with one raw CR inside a field keeps that line whole (the CR is data, not a line end)', () => {
+    const text = [lines[0], lines[1]!.replace('/api/items/1', '/api/items/1\rX'), lines[2]].join('\n') + '\n';
+    const r = ingestJson(db(), [put(tmp.dir, 'stray-cr.log', text)]);
+    expect(r.sources[0]).toMatchObject({ records: 3, skipped: 0 });
+    expect(scalar(r.db, 'SELECT count(*) FROM requests')).toBe(3);
   });
 });
 
