@@ -109,12 +109,12 @@ export async function ingestLog(
     };
   };
   for (const line of head) {
-    const item = handle(line);
-    await sink.add(item, line.no + 1, line.offset);
+    const p = sink.add(handle(line), line.no + 1, line.offset);
+    if (p) await p;
   }
   for await (const line of lines) {
-    const item = handle(line);
-    await sink.add(item, line.no + 1, line.offset);
+    const p = sink.add(handle(line), line.no + 1, line.offset);
+    if (p) await p;
   }
   return format;
 }

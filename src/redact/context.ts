@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { LearnedSecrets } from './learned.js';
-import { RedactionMemo } from './memo.js';
+import { FieldMemo } from './memo.js';
 
 /** What every redaction step shares: the HMAC key (O3), the per-rule counters (O6) and options. */
 export class Ctx {
@@ -8,14 +8,7 @@ export class Ctx {
   /** While a memo computes a result, the counts it produces are also recorded here (memo.ts). */
   tap: Array<string | number> | null = null;
   /** Results of repeated record fields (memo.ts): rules first, then the echo sweep. */
-  readonly memo = {
-    path: new RedactionMemo(false),
-    query: new RedactionMemo(false),
-    referer: new RedactionMemo(false),
-    text: new RedactionMemo(false),
-    sweepUrl: new RedactionMemo(true),
-    sweepText: new RedactionMemo(true),
-  };
+  readonly memo = { path: new FieldMemo(), query: new FieldMemo(), referer: new FieldMemo(), text: new FieldMemo() };
   constructor(
     private readonly key: Buffer,
     /** JWT claims allowed into a marker (R-P1). */

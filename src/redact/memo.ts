@@ -5,12 +5,14 @@
  * result of a repeated value is reused instead of re-tokenized (the tokenizers were ~60% of parse-side
  * CPU on a combined log).
  *
- * What keeps this exact:
- * - counters (O6): the rule counts a miss produced are stored with the result and replayed on each hit;
+ * Two stages per value, as record.ts runs them: the rules (`redact`), then, after every field of the
+ * record went through its rules, the echo sweep (`sweep`) of the result. What keeps this exact:
+ * - counters (O6): the rule counts a computation produced are stored with its result and replayed on
+ *   each hit;
  * - learning: a value a rule redacts is learned on the first (missed) call; a hit skips `learn`, which
  *   would find the value already known (or refuse it again: the learned set only grows);
- * - the echo sweep depends on what has been learned so far, so a memo of swept strings is dropped
- *   whenever the learned set has grown (it is bounded at 4,096 values, so at most that many times).
+ * - the sweep depends on what has been learned so far: a swept result is reused only while the learned
+ *   set has the size it had when the result was computed (it is bounded at 4,096 values).
  */
 import type { Ctx } from './context.js';
 
@@ -19,47 +21,77 @@ const MAX_ENTRIES = 16_384;
 /** Longer strings are not memoized (rare, and keeping them would cost memory). */
 const MAX_KEY = 2048;
 
-interface Entry {
+type Counts = Array<string | number> | null;
+
+export interface MemoEntry {
+  /** The value after the field's rules. */
   out: string;
-  /** Rule ids and counts the computation produced, flattened: [rule, n, rule, n, …]. */
-  counts: Array<string | number> | null;
+  /** Rule ids and counts the rules produced, flattened: [rule, n, rule, n, …]. */
+  counts: Counts;
+  /** `out` after the echo sweep, valid while `learned.size === sweptAt`. */
+  swept: string | null;
+  sweptAt: number;
+  sweptCounts: Counts;
 }
 
-export class RedactionMemo {
-  private readonly map = new Map<string, Entry>();
-  /** `learned.size` when the entries were computed; -1: the memo does not depend on the learned set. */
-  private epoch: number;
+function replay(ctx: Ctx, c: Counts): void {
+  if (c !== null) for (let k = 0; k < c.length; k += 2) ctx.count(c[k] as string, c[k + 1] as number);
+}
 
-  constructor(dependsOnLearned: boolean) {
-    this.epoch = dependsOnLearned ? 0 : -1;
+/** Runs `fn` recording the counts it produces (and passing them on to an enclosing recording). */
+function recording(ctx: Ctx, fn: () => string): { out: string; counts: Counts } {
+  const outer = ctx.tap;
+  const tap: Array<string | number> = [];
+  ctx.tap = tap;
+  let out: string;
+  try {
+    out = fn();
+  } finally {
+    ctx.tap = outer;
+  }
+  if (outer !== null) for (const x of tap) outer.push(x);
+  return { out, counts: tap.length > 0 ? tap : null };
+}
+
+export class FieldMemo {
+  private readonly map = new Map<string, MemoEntry>();
+
+  /** Stage 1: the field's rules. A throw fails closed (O2) as `[REDACTED:error]`, not kept. */
+  redact(ctx: Ctx, s: string, rules: (s: string) => string): MemoEntry {
+    const hit = s.length <= MAX_KEY ? this.map.get(s) : undefined;
+    if (hit !== undefined) {
+      replay(ctx, hit.counts);
+      return hit;
+    }
+    let r: { out: string; counts: Counts };
+    try {
+      r = recording(ctx, () => rules(s));
+    } catch {
+      return { out: ctx.error(), counts: null, swept: null, sweptAt: -1, sweptCounts: null };
+    }
+    const e: MemoEntry = { out: r.out, counts: r.counts, swept: null, sweptAt: -1, sweptCounts: null };
+    if (s.length <= MAX_KEY) {
+      if (this.map.size >= MAX_ENTRIES) this.map.clear();
+      this.map.set(s, e);
+    }
+    return e;
   }
 
-  get(ctx: Ctx, s: string, compute: (s: string) => string): string {
-    if (s.length > MAX_KEY) return compute(s);
-    if (this.epoch >= 0 && ctx.learned.size !== this.epoch) {
-      this.map.clear();
-      this.epoch = ctx.learned.size;
+  /** Stage 2: echoes of learned values in the stage-1 result (learned.ts). */
+  sweep(ctx: Ctx, e: MemoEntry, url: boolean): string {
+    const at = ctx.learned.size;
+    if (e.swept !== null && e.sweptAt === at) {
+      replay(ctx, e.sweptCounts);
+      return e.swept;
     }
-    const hit = this.map.get(s);
-    if (hit !== undefined) {
-      const c = hit.counts;
-      if (c !== null) for (let k = 0; k < c.length; k += 2) ctx.count(c[k] as string, c[k + 1] as number);
-      return hit.out;
-    }
-    const outer = ctx.tap;
-    const tap: Array<string | number> = [];
-    ctx.tap = tap;
-    let out: string;
     try {
-      out = compute(s);
-    } finally {
-      ctx.tap = outer;
+      const r = recording(ctx, () => ctx.sweep(e.out, url));
+      e.swept = r.out;
+      e.sweptCounts = r.counts;
+      e.sweptAt = at;
+      return r.out;
+    } catch {
+      return ctx.error();
     }
-    if (outer !== null) for (const x of tap) outer.push(x);
-    // A computation that learned something may give another result next time (the sweep): not kept.
-    if (this.epoch >= 0 && ctx.learned.size !== this.epoch) return out;
-    if (this.map.size >= MAX_ENTRIES) this.map.clear();
-    this.map.set(s, { out, counts: tap.length > 0 ? tap : null });
-    return out;
   }
 }

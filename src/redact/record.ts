@@ -59,10 +59,13 @@ function extraValue(ctx: Ctx, key: string, v: string | number | boolean | null):
 
 export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
   rec.host = field(ctx, rec.host, (h) => (h.indexOf('@') >= 0 ? redactAuthority(ctx, h) : h));
+  // Memoized fields (memo.ts): rules now, the echo sweep below once every field has been through its rules.
   const m = ctx.memo;
-  rec.path = field(ctx, rec.path, (p) => m.path.get(ctx, p, (x) => redactUrlInner(ctx, x, 0)));
-  rec.query = field(ctx, rec.query, (q) => m.query.get(ctx, q, (x) => redactQueryInner(ctx, x, 0)));
-  rec.referer = field(ctx, rec.referer, (r) => m.referer.get(ctx, r, (x) => redactUrlInner(ctx, x, 0)));
+  const url = (x: string): string => redactUrlInner(ctx, x, 0);
+  const text = (x: string): string => redactTextCapped(ctx, x);
+  const path = rec.path === null ? null : m.path.redact(ctx, rec.path, url);
+  const query = rec.query === null ? null : m.query.redact(ctx, rec.query, (x) => redactQueryInner(ctx, x, 0));
+  const referer = rec.referer === null ? null : m.referer.redact(ctx, rec.referer, url);
   if (rec.reqHeaders) rec.reqHeaders = redactHeaderList(ctx, rec.reqHeaders);
   if (rec.respHeaders) rec.respHeaders = redactHeaderList(ctx, rec.respHeaders);
   if (rec.body !== null) {
@@ -70,10 +73,9 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
     rec.body = field(ctx, original, (b) => capRedacted(ctx, redactBodyInner(ctx, b, rec.respMime, { response: true }), BODY_EXCERPT_CAP));
     if (rec.bodySize === null && rec.body !== original) rec.bodySize = Buffer.byteLength(original, 'utf8');
   }
-  const text = (t: string): string => m.text.get(ctx, t, (x) => redactTextCapped(ctx, x));
-  rec.errorText = field(ctx, rec.errorText, text);
-  rec.userAgent = field(ctx, rec.userAgent, text);
-  rec.upstreamAddr = field(ctx, rec.upstreamAddr, text);
+  const errorText = rec.errorText === null ? null : m.text.redact(ctx, rec.errorText, text);
+  const userAgent = rec.userAgent === null ? null : m.text.redact(ctx, rec.userAgent, text);
+  const upstreamAddr = rec.upstreamAddr === null ? null : m.text.redact(ctx, rec.upstreamAddr, text);
   if (rec.extra) {
     for (const k of Object.keys(rec.extra)) {
       try {
@@ -87,15 +89,13 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
   for (const hs of [rec.reqHeaders, rec.respHeaders]) {
     if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
   }
-  const sweepUrl = (s: string): string => m.sweepUrl.get(ctx, s, (x) => ctx.sweep(x, true));
-  const sweepText = (s: string): string => m.sweepText.get(ctx, s, (x) => ctx.sweep(x, false));
-  rec.path = field(ctx, rec.path, sweepUrl);
-  rec.query = field(ctx, rec.query, sweepUrl);
-  rec.referer = field(ctx, rec.referer, sweepUrl);
+  rec.path = path === null ? null : m.path.sweep(ctx, path, true);
+  rec.query = query === null ? null : m.query.sweep(ctx, query, true);
+  rec.referer = referer === null ? null : m.referer.sweep(ctx, referer, true);
   rec.body = field(ctx, rec.body, (s) => ctx.sweep(s, false));
-  rec.errorText = field(ctx, rec.errorText, sweepText);
-  rec.userAgent = field(ctx, rec.userAgent, sweepText);
-  rec.upstreamAddr = field(ctx, rec.upstreamAddr, sweepText);
+  rec.errorText = errorText === null ? null : m.text.sweep(ctx, errorText, false);
+  rec.userAgent = userAgent === null ? null : m.text.sweep(ctx, userAgent, false);
+  rec.upstreamAddr = upstreamAddr === null ? null : m.text.sweep(ctx, upstreamAddr, false);
   if (rec.extra) {
     for (const k of Object.keys(rec.extra)) {
       const v = rec.extra[k];
