@@ -2,35 +2,22 @@
  * Field helpers shared by every access-log format: time stamps, request lines, URLs, numbers.
  * All linear-time: no regular expression here can backtrack.
  */
+import { digitsAt, MAX_OFFSET_MIN, parseIsoUtc, utcMs } from '../../src/core/calendar.js';
 
 const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
 
-function digits(s: string, from: number, n: number): number {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return NaN;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /**
  * Parses the CLF time `10/Oct/2000:13:55:36 -0700` (brackets already removed; fractional seconds
- * `13:55:36.123` accepted) into UTC epoch ms, honouring the offset. Returns null when malformed.
+ * `13:55:36.123` accepted) into UTC epoch ms, honouring the offset. Returns null when malformed or
+ * impossible (29/Feb/2025, hour 25, year 0000, offset +9999): src/core/calendar.ts, no Date object.
  */
 export function parseClfTime(s: string): number | null {
   // dd/Mon/yyyy:HH:MM:SS[.fff] +zzzz
-  if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58) return null;
-  const day = digits(s, 0, 2);
+  if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return null;
   const mon = MONTHS[s.slice(3, 6)];
-  const year = digits(s, 7, 4);
-  const hh = digits(s, 12, 2);
-  const mm = digits(s, 15, 2);
-  const ss = digits(s, 18, 2);
-  if (mon === undefined || Number.isNaN(day + year + hh + mm + ss)) return null;
+  if (mon === undefined) return null;
   let i = 20;
   let frac = 0;
   if (s.charCodeAt(i) === 46) {
@@ -46,22 +33,25 @@ export function parseClfTime(s: string): number | null {
   let offsetMin = 0;
   if (i < s.length) {
     if (s.charCodeAt(i) !== 32) return null;
-    const sign = s[i + 1];
-    if (sign !== '+' && sign !== '-') return null;
-    const oh = digits(s, i + 2, 2);
-    const om = digits(s, i + 4, 2);
-    if (Number.isNaN(oh + om)) return null;
-    offsetMin = (oh * 60 + om) * (sign === '-' ? -1 : 1);
+    const sign = s.charCodeAt(i + 1);
+    if (sign !== 43 && sign !== 45) return null;
+    const oh = digitsAt(s, i + 2, 2);
+    const om = digitsAt(s, i + 4, 2);
+    if (!(om <= 59)) return null;
+    offsetMin = (oh * 60 + om) * (sign === 45 ? -1 : 1);
+    if (!(Math.abs(offsetMin) <= MAX_OFFSET_MIN)) return null;
   }
-  const utc = Date.UTC(year, mon, day, hh, mm, ss) + Math.round(frac) - offsetMin * 60000;
-  return Number.isFinite(utc) ? utc : null;
+  const utc = utcMs(digitsAt(s, 7, 4), mon + 1, digitsAt(s, 0, 2), digitsAt(s, 12, 2), digitsAt(s, 15, 2), digitsAt(s, 18, 2));
+  return utc === null ? null : utc + Math.round(frac) - offsetMin * 60000;
 }
 
-/** Parses ISO 8601 / RFC 3339 (`2019-10-01T12:00:00.123456Z`, `+02:00` offsets) into epoch ms, or null. */
+/**
+ * Parses ISO 8601 / RFC 3339 (`2019-10-01T12:00:00.123456Z`, `+02:00` offsets; no zone is UTC) into
+ * epoch ms, or null when malformed or impossible (2025-02-29, hour 25).
+ */
 export function parseIsoTime(s: string): number | null {
   if (s.length < 19 || s.length > 40) return null;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? null : t;
+  return parseIsoUtc(s);
 }
 
 /** Epoch seconds or ms as a number or numeric string (`1571133245.123`) into epoch ms. */

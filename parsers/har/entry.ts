@@ -109,6 +109,8 @@ function startedMs(v: unknown): number | null {
   if (iso !== null) return iso;
   // other spellings some tools write (RFC 2822 and the like); only plausible-looking ones
   if (typeof v !== 'string' || v.length < 8 || v.length > 64) return null;
+  // ISO-shaped but impossible (29 Feb 2025, hour 25): no time rather than the date Date.parse rolls it to.
+  if (v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) return null;
   const c = v.charCodeAt(0);
   if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) return null;
   const t = Date.parse(v);

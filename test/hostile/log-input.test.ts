@@ -205,18 +205,40 @@ describe('timestamps at and past the edges', () => {
     }
   });
 
-  // BUG (parsers/access-log CLF time): impossible calendar values are normalised instead of rejected:
-  // 01/Jan/0000 becomes 1900-01-01 (Date.UTC maps years 0-99 to 1900+), 29/Feb/2025 becomes 1 March,
-  // 25:61:61 the next day, and a +9999 offset is accepted. One such line stretches the report's time window
-  // to millennia. Expected: a counted skip with a reason ("invalid time").
-  it.fails('BUG: impossible timestamps are counted skips, not silently moved to another date', () => {
+  // Once a bug: impossible calendar values were normalised by Date.UTC instead of rejected (01/Jan/0000 became
+  // 1900, 29/Feb/2025 became 1 March, 25:61:61 the next day, +9999 was accepted) and one such line stretched
+  // the report's window to millennia. src/core/calendar.ts now rejects them in every format that reads a date.
+  it('impossible timestamps are counted skips with a reason, not silently moved to another date', () => {
     const text = [
       at('01/Jan/0000:00:00:00 +0000', '/year0'), at('29/Feb/2025:10:00:00 +0000', '/feb29'),
       at('14/Mar/2026:25:61:61 +0000', '/hour25'), at('14/Mar/2026:10:00:00 +9999', '/offset'),
-      at('14/Mar/2026:10:00:00 +0000', '/valid'),
+      at('31/Apr/2026:10:00:00 +0000', '/apr31'), at('14/Mar/2026:10:00:00 +0000', '/valid'), at('29/Feb/2024:10:00:00 -0130', '/leap'),
     ].join('\n') + '\n';
     const r = ingestJson(db(), [put(tmp.dir, 'bad-times.log', text)]);
-    expect(r.sources[0]).toMatchObject({ records: 1, skipped: 4 });
+    expect(r.sources[0]).toMatchObject({ records: 2, skipped: 5 });
+    expect(query(r.db, 'SELECT path, ts FROM requests_v ORDER BY unit')).toEqual([
+      { path: '/valid', ts: Date.UTC(2026, 2, 14, 10) }, { path: '/leap', ts: Date.UTC(2024, 1, 29, 11, 30) }]);
+    const reasons = query<{ unit: number; detail: string }>(r.db, 'SELECT unit, detail FROM skipped ORDER BY unit');
+    expect(reasons.map((x) => x.unit)).toEqual([1, 2, 3, 4, 5]);
+    for (const x of reasons) expect(x.detail).toMatch(/real dd\/Mon\/yyyy:HH:MM:SS \+zzzz time/);
+    expectAccounting(r.db);
+  });
+
+  it('the same in W3C (IIS) and JSON logs: 2025-02-29 and hour 25 are skips naming the time, valid lines are kept', () => {
+    const w3c = ['#Fields: date time cs-method cs-uri-stem sc-status time-taken', '2025-02-29 10:00:00 GET /feb29 500 1',
+      '2026-03-14 25:00:00 GET /hour25 500 1', '2026-03-14 10:00:00 GET /ok 500 1'].join('\r\n') + '\r\n';
+    const rw = ingestJson(db(), [put(tmp.dir, 'u_ex-bad-times.log', w3c)]);
+    expect(rw.sources[0]).toMatchObject({ format: 'w3c', records: 1, skipped: 2 });
+    expect(query<{ detail: string }>(rw.db, 'SELECT detail FROM skipped ORDER BY unit').map((x) => x.detail)).toEqual([
+      'date and time "2025-02-29 10:00:00" is not a real UTC time (day of month, hour 00-23, minute 00-59)',
+      'date and time "2026-03-14 25:00:00" is not a real UTC time (day of month, hour 00-23, minute 00-59)']);
+    const json = [['2025-02-29T10:00:00Z', '/feb29'], ['2026-03-14T10:00:00+25:00', '/zone'], ['2026-03-14 10:00:00', '/ok'], ['2026-03-14T10:00:01.5Z', '/ok2']]
+      .map(([t, p]) => JSON.stringify({ ts: t, method: 'GET', path: p, status: 502, duration: 0.01 })).join('\n') + '\n';
+    const rj = ingestJson(db(), [put(tmp.dir, 'bad-times.jsonl', json)]);
+    expect(rj.sources[0]).toMatchObject({ records: 2, skipped: 2 });
+    expect(query(rj.db, 'SELECT path, ts FROM requests_v ORDER BY unit')).toEqual([
+      { path: '/ok', ts: Date.UTC(2026, 2, 14, 10) }, { path: '/ok2', ts: Date.UTC(2026, 2, 14, 10, 0, 1, 500) }]);
+    for (const x of query<{ detail: string }>(rj.db, 'SELECT detail FROM skipped')) expect(x.detail).toMatch(/is not a real date and time/);
   });
 });
 

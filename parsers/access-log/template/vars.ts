@@ -101,7 +101,7 @@ let lastClfText = '';
 let lastClfTs = 0;
 
 const clfTime: VarDef = {
-  expect: 'a dd/Mon/yyyy:HH:MM:SS +zzzz time',
+  expect: 'a real dd/Mon/yyyy:HH:MM:SS +zzzz time',
   apply(r, v) {
     if (v === lastClfText) {
       r.ts = lastClfTs;
@@ -119,7 +119,7 @@ const clfTime: VarDef = {
 };
 
 const isoTime: VarDef = {
-  expect: 'an ISO 8601 time',
+  expect: 'a real ISO 8601 time',
   apply(r, v) {
     const t = parseIsoTime(v);
     if (t === null) return false;

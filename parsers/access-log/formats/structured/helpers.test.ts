@@ -6,7 +6,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { jsonErrorOffset } from './json-error.js';
 import { findJsonStart, jsonTooDeep, readJsonLine } from './json-line.js';
-import { durationMs, guessDurationUnit, parseAnyTime, parseGoDuration, unitFromName, utcFromDateAndTime } from './time.js';
+import { durationMs, guessDurationUnit, impossibleTime, parseAnyTime, parseGoDuration, unitFromName, utcFromDateAndTime } from './time.js';
 import { iisPlusToSpace, percentDecode, splitWireTarget, statusOf, stripPort, sumSecondsToMs } from './values.js';
 
 /** V8's position, when its message has one. */
@@ -83,6 +83,21 @@ describe('time', () => {
     expect(utcFromDateAndTime('2012-08-15', '17:00:00.363')).toBe(Date.UTC(2012, 7, 15, 17, 0, 0, 363));
     expect(utcFromDateAndTime('2015-13-13', '00:32:17')).toBeNull();
     expect(utcFromDateAndTime('2015-01-13', '00:32')).toBeNull();
+  });
+
+  it('an impossible date or time is null in every shape, never rolled into another day (CLF, ISO, W3C)', () => {
+    expect(utcFromDateAndTime('2025-02-29', '10:00:00')).toBeNull();
+    expect(utcFromDateAndTime('2024-02-29', '10:00:00')).toBe(Date.UTC(2024, 1, 29, 10));
+    expect(utcFromDateAndTime('2026-03-14', '24:00:00')).toBeNull();
+    expect(utcFromDateAndTime('0000-01-01', '00:00:00')).toBeNull();
+    for (const v of ['29/Feb/2025:10:00:00 +0000', '[14/Mar/2026:25:00:00 +0000]', '14/Mar/2026:10:00:00 +9999', '01/Jan/0000:00:00:00 +0000', '31/Jun/2026:00:00:00 +0000',
+      '2025-02-29T10:00:00Z', '2026-03-14 25:00:00', '2026-04-31T00:00:00+02:00']) {
+      expect(parseAnyTime(v), v).toBeNull();
+      expect(impossibleTime(v), v).toMatch(/is not a real date and time/);
+    }
+    expect(parseAnyTime('14/Mar/2026:10:00:00.250 -0130')).toBe(Date.UTC(2026, 2, 14, 11, 30, 0, 250));
+    expect(impossibleTime('yesterday at noon')).toBeNull();
+    expect(impossibleTime(1700000000)).toBeNull();
   });
 
   it('parses any JSON time stamp; zone-less ISO is UTC whatever the machine zone', () => {

@@ -8,7 +8,7 @@ import { emptyRecord, type Header, type RequestRecord } from '../../../../src/co
 import type { FormatSample, LineParser, LineResult, LogFormat } from '../../format.js';
 import { parseRequestLine } from '../../fields.js';
 import { readJsonLine, type JsonObject } from './json-line.js';
-import { durationMs, guessDurationUnit, parseAnyTime, parseGoDuration, unitFromName, type DurationUnit } from './time.js';
+import { durationMs, guessDurationUnit, impossibleTime, parseAnyTime, parseGoDuration, unitFromName, type DurationUnit } from './time.js';
 import { capExtra, numOf, splitWireTarget, statusOf, stripPort, sumSecondsToMs, wellFormed } from './values.js';
 
 export type { JsonObject } from './json-line.js';
@@ -366,7 +366,14 @@ function mapObject(c: Compiled, obj: JsonObject, fix: StringFix): RequestRecord 
   const rec = emptyRecord();
   const extra: Record<string, string | number | boolean | null> = {};
   rec.status = status;
-  rec.ts = c.ts === null ? null : parseAnyTime(first(obj, c.ts));
+  if (c.ts !== null) {
+    const tv = first(obj, c.ts);
+    rec.ts = parseAnyTime(tv);
+    if (rec.ts === null) {
+      const why = impossibleTime(tv);
+      if (why !== null) return why;
+    }
+  }
   rec.method = firstStr(obj, c.method, fix);
   rec.httpVersion = firstStr(obj, c.httpVersion, fix);
   const target = firstStr(obj, c.target, fix);

@@ -2,21 +2,12 @@
  * Time stamps and durations as the structured formats write them. Hand-written scanners only:
  * every function here is linear in its input and never throws.
  */
+import { digitsAt, utcMs } from '../../../../src/core/calendar.js';
 import { parseClfTime, parseEpoch, parseIsoTime } from '../../fields.js';
-
-function digitsAt(s: string, from: number, n: number): number {
-  let v = 0;
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return NaN;
-    v = v * 10 + c;
-  }
-  return v;
-}
 
 /**
  * W3C / CloudFront `date` + `time` (`2015-01-13`, `00:32:17` or `17:00:00.363`), read as UTC
- * (IIS and CloudFront log in UTC). Returns epoch ms or null.
+ * (IIS and CloudFront log in UTC). Returns epoch ms, or null when malformed or impossible.
  */
 export function utcFromDateAndTime(date: string, time: string): number | null {
   if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return null;
@@ -27,7 +18,6 @@ export function utcFromDateAndTime(date: string, time: string): number | null {
   const hh = digitsAt(time, 0, 2);
   const mm = digitsAt(time, 3, 2);
   const ss = digitsAt(time, 6, 2);
-  if (Number.isNaN(y + mo + d + hh + mm + ss) || mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60) return null;
   let frac = 0;
   if (time.length > 8) {
     if (time.charCodeAt(8) !== 46) return null;
@@ -39,7 +29,9 @@ export function utcFromDateAndTime(date: string, time: string): number | null {
       scale /= 10;
     }
   }
-  return Date.UTC(y, mo - 1, d, hh, mm, ss) + Math.round(frac);
+  // A date that does not exist (2025-02-29, hour 24) is null, not rolled into the next day by Date.UTC.
+  const t = utcMs(y, mo, d, hh, mm, ss);
+  return t === null ? null : t + Math.round(frac);
 }
 
 /** True when an ISO-like stamp carries `Z` or a numeric offset after the time part. */
@@ -74,6 +66,18 @@ export function parseAnyTime(v: unknown): number | null {
     if ((c < 48 || c > 57) && c !== 46) return null;
   }
   return parseEpoch(v);
+}
+
+/**
+ * A time value shaped like a calendar stamp (CLF `dd/Mon/…`, ISO `yyyy-mm-dd…`) that parseAnyTime
+ * rejected: the line is a counted skip with this reason, not a request stored without its time
+ * (or, as Date would do it, at another time). Other shapes (unknown spellings) return null.
+ */
+export function impossibleTime(v: unknown): string | null {
+  if (typeof v !== 'string' || v.length < 10 || v.length > 64) return null;
+  const s = v.charCodeAt(0) === 91 ? v.slice(1) : v;
+  if (s.charCodeAt(2) === 47 || (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45)) return `time ${JSON.stringify(v)} is not a real date and time (day of month, hour 00-23, minute, offset up to ±18:00)`;
+  return null;
 }
 
 export type DurationUnit = 's' | 'ms' | 'us' | 'ns';

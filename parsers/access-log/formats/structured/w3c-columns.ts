@@ -195,7 +195,11 @@ export function applyColumns(
   }
   if (date !== null && time !== null) {
     rec.ts = utcFromDateAndTime(date, time);
-    if (rec.ts === null) return 'expected date yyyy-mm-dd and time hh:mm:ss';
+    if (rec.ts === null) {
+      // A well-formed stamp that names no real moment (2025-02-29, 25:00:00) gets its own reason.
+      const shaped = date.length === 10 && date.charCodeAt(4) === 45 && date.charCodeAt(7) === 45 && time.length >= 8 && time.charCodeAt(2) === 58 && time.charCodeAt(5) === 58;
+      return shaped ? `date and time ${JSON.stringify(`${date} ${time}`.slice(0, 40))} is not a real UTC time (day of month, hour 00-23, minute 00-59)` : 'expected date yyyy-mm-dd and time hh:mm:ss';
+    }
   }
   // Advanced Logging's local time has no zone: it is read as UTC and flagged.
   if (localTime) extra['localTime'] = true;
