@@ -294,6 +294,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE incident_text (id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
   INSERT INTO incident_text(id, text) SELECT id, IFNULL(json_extract(data, '$.routes', '$.messages', '$.clients'), '') FROM incidents;
   `,
+  // 7: incident_text as a plain rowid table: it is only ever scanned (a search reads all of it) and
+  // rewritten whole after analysis, and appending 175,000 rows in order costs a fraction of inserting
+  // them into a B-tree keyed by random incident ids (3.3 s → ~1 s at the end of a 10M-line ingest).
+  `
+  DROP TABLE incident_text;
+  CREATE TABLE incident_text (id TEXT NOT NULL, text TEXT NOT NULL);
+  INSERT INTO incident_text(id, text) SELECT id, IFNULL(json_extract(data, '$.routes', '$.messages', '$.clients'), '') FROM incidents;
+  `,
 ];
 
 /**
