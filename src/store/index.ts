@@ -5,7 +5,7 @@
 import type { StoredRequest } from '../core/types.js';
 import { applyAnalysis, resetAnalysisFailures, type AnalysisWrite } from './analysis.js';
 import { POST_LOAD_INDEXES } from './migrations.js';
-import { openDb, redactionKey, type Db } from './open.js';
+import { closeDb, openDb, redactionKey, type Db } from './open.js';
 import { LeanReader } from './lean.js';
 import { Requests } from './requests.js';
 import { Sources } from './sources.js';
@@ -88,8 +88,9 @@ export class Store {
     return String(this.db.pragma('integrity_check', { simple: true }));
   }
 
+  /** Closes the database; a writable one is left in rollback-journal mode, so read-only media can read it (closeDb). */
   close(): void {
-    this.db.close();
+    closeDb(this.db);
   }
 }
 

@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { rebuildAggregates } from './aggregates.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
-/** SQLite error codes we turn into messages a user can act on. */
-function explainOpenError(path: string, err: unknown): UserError {
+/** SQLite error codes we turn into messages a user can act on. `readonly`: the open was for reading only. */
+function explainOpenError(path: string, err: unknown, readonly = false): UserError {
   const code = (err as { code?: string }).code ?? '';
   const msg = err instanceof Error ? err.message : String(err);
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
@@ -18,6 +19,14 @@ function explainOpenError(path: string, err: unknown): UserError {
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new UserError(`database ${path} is locked by another process`, {
       hint: 'wait for the other faultline to finish, or use another --db',
+    });
+  }
+  if (readonly && code === 'SQLITE_CANTOPEN' && existsSync(path)) {
+    // A WAL database needs its -shm file even to be read; on read-only media SQLite cannot create it.
+    // faultline leaves databases in rollback-journal mode when it closes them (closeDb), so this is a
+    // database a writer left in WAL mode (killed, or written by an older faultline).
+    return new UserError(`cannot read database ${path}: it was left in WAL mode and its folder is read-only (${code})`, {
+      hint: 'copy the .db file (with its -wal file, if any) to a writable folder and open the copy, or open it once with faultline where the folder is writable',
     });
   }
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_WRITE') {
@@ -66,8 +75,28 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
   } catch (err) {
     db?.close();
     if (err instanceof UserError) throw err;
-    throw explainOpenError(path, err);
+    throw explainOpenError(path, err, opts.readonly ?? false);
   }
+}
+
+/**
+ * Closes a connection. A writable one first leaves the database in rollback-journal mode
+ * (journal_mode=DELETE, which checkpoints and removes the -wal): a reader then needs no -shm file, so
+ * read commands work on read-only media (an evidence disk, a read-only container mount, B-33). The
+ * next writable openDb switches back to WAL. When another connection still has the database open
+ * (watch mode while the TUI reads, a second ingest) the switch would have to wait for it: it is not
+ * attempted (busy_timeout 0) and the database stays in WAL mode, as it was.
+ */
+export function closeDb(db: Db): void {
+  if (db.open && !db.readonly && !db.inTransaction) {
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('journal_mode = DELETE');
+    } catch {
+      // busy, or the disk is full or read-only by now: WAL mode is still a consistent database
+    }
+  }
+  db.close();
 }
 
 /** Steps a migration needs beyond SQL, run in its transaction (key: the schema version it produces). */

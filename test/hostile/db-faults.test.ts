@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -105,21 +105,47 @@ describe('B-33: read-only location', () => {
     expect(scalar(db, 'SELECT count(*) FROM requests')).toBe(150);
   });
 
-  // BUG (src/store/open.ts): a WAL database whose -shm/-wal were removed at close cannot be opened even
-  // read-only on read-only media (SQLite must create the -shm): `incidents`, `report`, `browse` fail with
-  // "cannot open database … for writing (SQLITE_CANTOPEN)" on a read-only volume (an evidence disk, a
-  // read-only container mount). Fix idea: after ingest's final checkpoint switch to journal_mode=DELETE
-  // (read-only opens then need no -shm), or retry a read-only open with the `immutable` URI parameter.
-  it.fails('BUG: read commands work on a database on a read-only mount', () => {
+  // Once a bug: a WAL database whose -shm/-wal were removed at close could not be opened even read-only on
+  // read-only media (SQLite must create the -shm). src/store/open.ts closeDb now leaves a database in
+  // rollback-journal mode when its writer closes it, so readers need no -shm.
+  it('read commands work on a database on a read-only mount (incidents, failures, report, show, explain, diff)', () => {
     const m = tmpfs('ro-read', '16m');
-    if ('skip' in m) throw new Error(m.skip); // counted as the expected failure, with the reason
+    if ('skip' in m) return skipped(`B-33 read-only reads: ${m.skip}`);
     const db = join(m.dir, 'x.db');
+    const db2 = join(m.dir, 'y.db');
     expect(ingestJson(db, [put(tmp.dir, 'ro-read.log', combinedLog(100))]).code).toBe(0);
+    expect(ingestJson(db2, [put(tmp.dir, 'ro-read2.log', combinedLog(60, 2))]).code).toBe(0);
+    expect(readdirSync(m.dir).sort()).toEqual(['x.db', 'y.db']); // no -wal or -shm left behind
+    const before = sha(db);
     remount(m.dir, 'ro');
-    for (const args of [['incidents'], ['failures', '--json'], ['report', '-o', join(tmp.dir, 'ro.md')]]) {
+    const incidents = runCli(['incidents', '--db', db, '--json']);
+    expect(incidents.code, incidents.stderr).toBe(0);
+    const ids = [...incidents.stdout.matchAll(/inc-[0-9a-f]{16}/g)].map((x) => x[0]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const args of [['incidents'], ['failures', '--json'], ['warnings'], ['report', '-o', join(tmp.dir, 'ro.md')], ['show', ids[0]!],
+      ['explain', `${join(tmp.dir, 'ro-read.log')}:1`], ['diff', '--baseline', db2, '--json']]) {
       const r = runCli([...args, '--db', db]);
-      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expectNoStack(r.stderr);
     }
+    expect(readFileSync(join(tmp.dir, 'ro.md'), 'utf8')).toMatch(/^# /m);
+    expect(sha(db)).toBe(before);
+  });
+
+  it('a database left in WAL mode (its writer was killed) on a read-only mount: a clear error naming the cause, no stack', () => {
+    const m = tmpfs('ro-wal', '16m');
+    if ('skip' in m) return skipped(`B-33 read-only WAL: ${m.skip}`);
+    const db = join(m.dir, 'x.db');
+    expect(ingestJson(db, [put(tmp.dir, 'ro-wal.log', combinedLog(20))]).code).toBe(0);
+    const c = new Database(db);
+    c.pragma('journal_mode = WAL'); // as an interrupted writer leaves it; close() then removes -wal and -shm
+    c.close();
+    remount(m.dir, 'ro');
+    const r = runCli(['incidents', '--db', db]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cannot read database .*x\.db: it was left in WAL mode and its folder is read-only/);
+    expect(r.stderr).toMatch(/hint: copy the \.db file/);
+    expectNoStack(r.stderr);
   });
 });
 
