@@ -8,7 +8,11 @@ export class Ctx {
   /** While a memo computes a result, the counts it produces are also recorded here (memo.ts). */
   tap: Array<string | number> | null = null;
   /** Results of repeated record fields (memo.ts): rules first, then the echo sweep. */
-  readonly memo = { path: new FieldMemo(), query: new FieldMemo(), referer: new FieldMemo(), text: new FieldMemo() };
+  readonly memo = {
+    path: new FieldMemo(), query: new FieldMemo(), referer: new FieldMemo(), text: new FieldMemo(),
+    // Header values by class (headers.ts).
+    header: new FieldMemo(), cookie: new FieldMemo(), setCookie: new FieldMemo(), urlHeader: new FieldMemo(), urlsHeader: new FieldMemo(),
+  };
   constructor(
     private readonly key: Buffer,
     /** JWT claims allowed into a marker (R-P1). */

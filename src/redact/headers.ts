@@ -6,7 +6,8 @@
 import type { Header } from '../core/types.js';
 import type { Ctx } from './context.js';
 import { isMarker } from './markers.js';
-import { classifyHeader, normHeaderName } from './names.js';
+import { FieldMemo, type MemoEntry } from './memo.js';
+import { classifyHeader, normHeaderName, type HeaderClass } from './names.js';
 import { redactTextCapped, secretMarker } from './text.js';
 import { redactUrlInner } from './url.js';
 
@@ -124,23 +125,54 @@ export function redactHeaderValue(ctx: Ctx, name: string, value: string, depth =
  */
 export function redactHeaderList(ctx: Ctx, headers: Header[]): Header[] {
   const out: Header[] = [];
+  // Values of every class but `secret` depend on the value alone: memoized per class (memo.ts), since
+  // a capture repeats the same Accept, User-Agent, Cookie… in every entry.
+  const entries: Array<MemoEntry | null> = [];
   for (const h of headers) {
     let name = '';
     try {
       name = typeof h[0] === 'string' ? h[0] : String(h[0]);
-      out.push([name, redactHeaderValue(ctx, name, typeof h[1] === 'string' ? h[1] : String(h[1]))]);
+      const value = typeof h[1] === 'string' ? h[1] : String(h[1]);
+      const memo = headerMemo(ctx, classifyHeader(name));
+      if (memo === null) {
+        out.push([name, redactHeaderValue(ctx, name, value)]);
+        entries.push(null);
+      } else {
+        const e = memo.redact(ctx, value, (v) => redactHeaderValue(ctx, name, v));
+        out.push([name, e.out]);
+        entries.push(e);
+      }
     } catch {
       out.push([name, ctx.error()]);
+      entries.push(null);
     }
   }
-  for (const h of out) {
+  for (let k = 0; k < out.length; k++) {
+    const h = out[k]!;
+    const e = entries[k];
+    const url = isUrlHeader(h[0]);
+    if (e) {
+      h[1] = headerMemo(ctx, classifyHeader(h[0]))!.sweep(ctx, e, url);
+      continue;
+    }
     try {
-      h[1] = ctx.sweep(h[1], isUrlHeader(h[0]));
+      h[1] = ctx.sweep(h[1], url);
     } catch {
       h[1] = ctx.error();
     }
   }
   return out;
+}
+
+function headerMemo(ctx: Ctx, c: HeaderClass): FieldMemo | null {
+  const m = ctx.memo;
+  switch (c.kind) {
+    case 'secret': return null;
+    case 'cookie': return m.cookie;
+    case 'set-cookie': return m.setCookie;
+    case 'url': return c.single ? m.urlHeader : m.urlsHeader;
+    case 'plain': return m.header;
+  }
 }
 
 /** Headers whose value is a single URL (markers inside go in URL form). */

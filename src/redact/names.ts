@@ -43,7 +43,20 @@ export function normHeaderName(name: string): string {
   return name.trim().toLowerCase().replace(/_/g, '-');
 }
 
+/** Header names repeat in every entry of a capture: their class is computed once per name (bounded). */
+const headerClassCache = new Map<string, HeaderClass>();
+
 export function classifyHeader(name: string): HeaderClass {
+  let c = headerClassCache.get(name);
+  if (c === undefined) {
+    c = classifyHeaderName(name);
+    if (headerClassCache.size >= 4096) headerClassCache.clear();
+    headerClassCache.set(name, c);
+  }
+  return c;
+}
+
+function classifyHeaderName(name: string): HeaderClass {
   const n = normHeaderName(name);
   if (n === 'cookie') return { kind: 'cookie' };
   if (n === 'set-cookie' || n === 'set-cookie2') return { kind: 'set-cookie' };
@@ -55,8 +68,8 @@ export function classifyHeader(name: string): HeaderClass {
 
 /** Is this an R-H1 header name (used when header names show up as JSON keys or in text)? */
 export function isR_H1(name: string): boolean {
-  const n = normHeaderName(name);
-  return R_H1.has(n) || n === 'set-cookie';
+  const c = classifyHeader(name);
+  return (c.kind === 'secret' && c.rule === 'R-H1') || c.kind === 'cookie' || c.kind === 'set-cookie';
 }
 
 /** Removes case, `_` and `-` so naming styles compare equal. */

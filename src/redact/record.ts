@@ -68,6 +68,8 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
   const referer = rec.referer === null ? null : m.referer.redact(ctx, rec.referer, url);
   if (rec.reqHeaders) rec.reqHeaders = redactHeaderList(ctx, rec.reqHeaders);
   if (rec.respHeaders) rec.respHeaders = redactHeaderList(ctx, rec.respHeaders);
+  // redactHeaderList swept its values already: they need another sweep only if a later field teaches a new value.
+  const learnedAfterHeaders = ctx.learned.size;
   if (rec.body !== null) {
     const original = rec.body;
     rec.body = field(ctx, original, (b) => capRedacted(ctx, redactBodyInner(ctx, b, rec.respMime, { response: true }), BODY_EXCERPT_CAP));
@@ -86,8 +88,10 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
     }
   }
   // Echoes of values redacted above (or in earlier records) wherever no rule saw them (learned.ts).
-  for (const hs of [rec.reqHeaders, rec.respHeaders]) {
-    if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
+  if (ctx.learned.size !== learnedAfterHeaders) {
+    for (const hs of [rec.reqHeaders, rec.respHeaders]) {
+      if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
+    }
   }
   rec.path = path === null ? null : m.path.sweep(ctx, path, true);
   rec.query = query === null ? null : m.query.sweep(ctx, query, true);
