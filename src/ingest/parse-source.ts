@@ -17,7 +17,7 @@ import { ingestLog } from './ingest-log.js';
 import { readPlainReused } from './read-plain.js';
 
 /** Records or skips per batch: big enough to amortise a commit, small enough to lose little on a kill. */
-export const BATCH_ROWS = 5000;
+export const BATCH_ROWS = 20_000;
 /** The first batch of a source is smaller (then each doubles up to BATCH_ROWS), so a run that is stopped early has still stored something. */
 const FIRST_BATCH_ROWS = 500;
 /** A batch is also cut at about this many bytes (HAR bodies and headers), to bound memory. */
