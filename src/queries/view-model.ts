@@ -61,7 +61,8 @@ export interface Scorecard {
   retrySuccessRate: number | null;
 }
 
-export interface Overview {
+/** The overview without its incident list: what the first screen needs, from precomputed summaries. */
+export interface OverviewHead {
   dbPath: string;
   sources: SourceView[];
   window: { from: number; to: number } | null;
@@ -70,12 +71,22 @@ export interface Overview {
   errorRate: number | null;
   timeline: TimelineView | null;
   causes: Array<{ cause: string; count: number }>;
-  incidents: IncidentSummary[];
+  /** How many incidents there are (the list itself is read page by page: pageIncidents). */
+  incidentCount: number;
+  /** Incidents per cause (not failures: `causes` counts failures). */
+  incidentCauses: Array<{ cause: string; count: number }>;
+  /** Failures per status over every incident (the TUI's status filter choices), and how many incidents have each. */
+  incidentStatuses: Array<{ status: number; count: number; incidents: number }>;
   warnings: WarningRecord[];
   unknownFailures: number;
   /** Redaction counts per rule id (never values). */
   redaction: Record<string, number>;
   scorecard: Scorecard;
+}
+
+/** The overview with every incident listed (--json, check, watch; small databases). */
+export interface Overview extends OverviewHead {
+  incidents: IncidentSummary[];
 }
 
 export type IncidentDetail = IncidentRecord & { sparkline: number[] };

@@ -6,9 +6,11 @@
 import { UserError } from '../core/errors.js';
 import type { StoredRequest } from '../core/types.js';
 import { CAUSES } from '../engine/types.js';
-import { buildOverview, incidentRecords, pageRequests } from '../queries/build.js';
-import type { IncidentDetail, Overview } from '../queries/view-model.js';
+import type { IncidentRecord } from '../engine/types.js';
+import { buildOverviewHead, pageRequests } from '../queries/build.js';
+import type { IncidentDetail, OverviewHead, TimelineView } from '../queries/view-model.js';
 import { UNIT_SPACE, type Store } from '../store/index.js';
+import type { IncidentQuery } from '../store/views.js';
 
 export interface ReportFilters {
   /** Incident ids or unambiguous id prefixes. */
@@ -26,10 +28,20 @@ export interface IncidentSection {
 }
 
 export interface ReportModel {
-  overview: Overview;
+  overview: OverviewHead;
   filters: ReportFilters;
-  /** Every incident the filters select, most severe first (the view model's order). */
+  /**
+   * The incidents the filters select, most severe first (the view model's order): the first
+   * MAX_SECTIONS + MAX_FURTHER of them (all a report shows), however many there are.
+   */
   selected: IncidentDetail[];
+  /** How many incidents the filters select (selected.length when absent). */
+  selectedCount?: number;
+  /**
+   * Failures of the selected incidents per cause per overview timeline bucket (from the store, over
+   * every selected incident, not only the listed ones). When absent, summed from `selected`'s sparklines.
+   */
+  causeSparks?: Array<{ cause: string; values: number[] }>;
   /** Full sections for the first MAX_SECTIONS of `selected`. */
   sections: IncidentSection[];
   /** A few failures no rule explained (cause `unknown`), inside the time filter. */
@@ -38,6 +50,12 @@ export interface ReportModel {
 
 /** Incidents beyond this get one table row each instead of a full section. */
 export const MAX_SECTIONS = 20;
+/** Rows of the "further incidents" table; beyond it the report only counts them. */
+export const MAX_FURTHER = 100;
+
+export function selectedCount(m: ReportModel): number {
+  return m.selectedCount ?? m.selected.length;
+}
 export const SAMPLES_PER_INCIDENT = 3;
 export const UNKNOWN_SAMPLES = 10;
 /** How many member ids are read to pick varied samples (not all of a 100k-member incident). */
@@ -66,12 +84,37 @@ export function resolveIncidentIds(all: readonly { id: string }[], wanted: reado
   return out;
 }
 
-function overlaps(first: number | null, last: number | null, since?: number, until?: number): boolean {
-  if (since === undefined && until === undefined) return true;
-  if (first === null || last === null) return false;
-  if (since !== undefined && last < since) return false;
-  if (until !== undefined && first > until) return false;
-  return true;
+/** resolveIncidentIds against the store: an exact id, else the one id that starts with it. */
+export function resolveStoredIds(store: Store, wanted: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const w of wanted) {
+    // In id order, so an exact id (the smallest string with its own prefix) comes first.
+    const matches = store.views.incidentIdsWithPrefix(w, 2);
+    if (matches[0] === w) {
+      out.add(w);
+      continue;
+    }
+    const many = matches.length > 1 ? store.views.incidentIdsWithPrefix(w, Number.MAX_SAFE_INTEGER).length : matches.length;
+    if (many === 0) throw new UserError(`no incident with id ${w}`, { hint: 'list them with `faultline incidents`' });
+    if (many > 1) {
+      throw new UserError(`incident id prefix ${w} is ambiguous (${many} incidents)`, { hint: 'give more characters of the id' });
+    }
+    out.add(matches[0]!);
+  }
+  return out;
+}
+
+/** Per-cause failures per timeline bucket of the incidents `q` selects (buckets outside the timeline dropped). */
+function causeSparksOf(store: Store, q: IncidentQuery, tl: TimelineView | null): Array<{ cause: string; values: number[] }> {
+  if (!tl) return [];
+  const byCause = new Map<string, number[]>();
+  for (const r of store.views.causeBuckets(q, tl.start, tl.bucketMs)) {
+    if (r.bucket < 0 || r.bucket >= tl.failed.length) continue;
+    let row = byCause.get(r.cause);
+    if (!row) byCause.set(r.cause, (row = new Array<number>(tl.failed.length).fill(0)));
+    row[r.bucket]! += r.count;
+  }
+  return [...byCause].map(([cause, values]) => ({ cause, values }));
 }
 
 /**
@@ -123,19 +166,29 @@ export function buildReportModel(store: Store, filters: ReportFilters): ReportMo
   if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until) {
     throw new UserError('--since is after --until', { hint: 'swap them' });
   }
-  const records = incidentRecords(store);
-  const overview = buildOverview(store, records);
-  const ids = filters.incidentIds?.length ? resolveIncidentIds(records, filters.incidentIds) : null;
-  const sparks = new Map(overview.incidents.map((s) => [s.id, s.sparkline] as const));
-  const selected: IncidentDetail[] = records
-    .filter((r) => (ids ? ids.has(r.id) : true))
-    .filter((r) => (filters.causes?.length ? filters.causes.includes(r.cause) : true))
-    .filter((r) => overlaps(r.firstSeen, r.lastSeen, filters.since, filters.until))
-    .map((r) => ({ ...r, sparkline: sparks.get(r.id) ?? [] }));
+  // Only what the report shows is read: the overview head (stored summaries), the count of the
+  // selected incidents, the full records of the first MAX_SECTIONS + MAX_FURTHER, and per-cause
+  // buckets over all of them; never every record (175,000 of them on 10M requests).
+  const overview = buildOverviewHead(store);
+  const q: IncidentQuery = { sort: 'severity' };
+  if (filters.incidentIds?.length) q.ids = [...resolveStoredIds(store, filters.incidentIds)];
+  if (filters.causes?.length) q.causes = filters.causes;
+  if (filters.since !== undefined) q.since = filters.since;
+  if (filters.until !== undefined) q.until = filters.until;
+  const ids = q.ids ?? null;
+  const tl = overview.timeline;
+  const rows = store.views.incidentRecordsPage(q, MAX_SECTIONS + MAX_FURTHER + 1);
+  const sparks = tl ? store.views.someIncidentBuckets(rows.map((r) => r.id), tl.start, tl.bucketMs) : null;
+  const selected: IncidentDetail[] = rows.map((r) => {
+    const spark = new Array<number>(tl ? tl.total.length : 0).fill(0);
+    for (const b of sparks?.get(r.id) ?? []) if (b.bucket >= 0 && b.bucket < spark.length) spark[b.bucket] = b.count;
+    return { ...(r.data as unknown as IncidentRecord), sparkline: spark };
+  });
+  const count = selected.length <= MAX_SECTIONS + MAX_FURTHER ? selected.length : store.views.incidentCount(q);
   const sections = selected.slice(0, MAX_SECTIONS).map((incident) => ({ incident, samples: pickSamples(store, incident.memberIds) }));
   const wantUnknown = !ids && (!filters.causes?.length || filters.causes.includes('unknown'));
   const unknownSamples = wantUnknown && overview.unknownFailures > 0
     ? pageRequests(store, { failedOnly: true, cause: ['unknown'], since: filters.since, until: filters.until }, UNKNOWN_SAMPLES).rows
     : [];
-  return { overview, filters, selected, sections, unknownSamples };
+  return { overview, filters, selected, selectedCount: count, causeSparks: causeSparksOf(store, q, tl), sections, unknownSamples };
 }

@@ -9,15 +9,14 @@ import type { IncidentDetail } from '../queries/view-model.js';
 import { curlCommand } from './curl.js';
 import { fmtInt, fmtMs, fmtPct, fmtWindow, isoTime, plural } from './format.js';
 import { causeText, type MdWriter } from './md.js';
-import { MAX_SECTIONS, type IncidentSection, type ReportModel } from './model.js';
+import { MAX_FURTHER, MAX_SECTIONS, selectedCount, type IncidentSection, type ReportModel } from './model.js';
 
 const MAX_ROUTES = 10;
 const MAX_CLIENTS = 5;
 const MAX_MESSAGES = 5;
 const MAX_EVIDENCE_VALUES = 5;
 const BODY_MAX = 2048;
-/** Rows of the closing table of incidents without a full section: the report stays readable on huge inputs. */
-const MAX_FURTHER = 100;
+// MAX_FURTHER (model.ts): rows of the closing table of incidents without a full section, so the report stays readable on huge inputs.
 
 function cmp(a: string | null, b: string | null): number {
   const x = a ?? '';
@@ -144,7 +143,8 @@ export function renderIncidents(w: MdWriter, m: ReportModel): void {
     w.para(m.overview.failures === 0 ? 'No failures, no incidents.' : 'No incident matches the filters.');
     return;
   }
-  w.para(`Most severe first. ${plural(m.selected.length, 'incident')}${m.selected.length > MAX_SECTIONS ? `; the first ${MAX_SECTIONS} in detail` : ''}.`);
+  const n = selectedCount(m);
+  w.para(`Most severe first. ${plural(n, 'incident')}${n > MAX_SECTIONS ? `; the first ${MAX_SECTIONS} in detail` : ''}.`);
   m.sections.forEach((s, k) => section(w, s, k + 1));
   const rest = m.selected.slice(MAX_SECTIONS);
   if (rest.length) {
@@ -153,8 +153,8 @@ export function renderIncidents(w: MdWriter, m: ReportModel): void {
     w.table(['Id', 'Cause', 'Severity', 'Failures', 'First seen (UTC)', 'Title'], rest.slice(0, MAX_FURTHER).map((i) => [
       i.id, i.subcause && i.subcause !== i.cause ? `${i.cause} / ${i.subcause}` : i.cause, String(i.severity), fmtInt(i.count), isoTime(i.firstSeen) ?? '–', i.title,
     ]));
-    if (rest.length > MAX_FURTHER) {
-      w.para(`…and ${plural(rest.length - MAX_FURTHER, 'more incident')}, all listed by ${w.code('faultline incidents')}.`);
+    if (n - MAX_SECTIONS > MAX_FURTHER) {
+      w.para(`…and ${plural(n - MAX_SECTIONS - MAX_FURTHER, 'more incident')}, all listed by ${w.code('faultline incidents')}.`);
     }
   }
 }

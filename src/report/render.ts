@@ -8,7 +8,7 @@
 import { VERSION } from '../core/version.js';
 import { fmtInt, fmtPct, fmtWindow, isoTime, plural } from './format.js';
 import { causeText, MdWriter } from './md.js';
-import type { ReportModel } from './model.js';
+import { selectedCount, type ReportModel } from './model.js';
 import { renderAppendix } from './render-appendix.js';
 import { renderIncidents } from './render-incident.js';
 import { causeTimeline, mermaidCharts, textBars } from './timeline.js';
@@ -64,7 +64,7 @@ function summary(w: MdWriter, m: ReportModel): void {
       o.failures === 0 ? 'None of them failed.' : `${fmtInt(o.failures)} of them failed (${fmtPct(o.errorRate)} error rate).`,
     );
   }
-  const n = m.selected.length;
+  const n = selectedCount(m);
   const filtered = Boolean(m.filters.incidentIds?.length || m.filters.causes?.length || m.filters.since !== undefined || m.filters.until !== undefined);
   if (o.failures > 0 || n > 0) {
     const what = filtered ? `${plural(n, 'incident')} match the filters` : `The failures form ${plural(n, 'incident')}`;

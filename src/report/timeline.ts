@@ -56,10 +56,11 @@ export function causeTimeline(model: ReportModel): CauseTimeline | null {
   if (lo > hi) return null;
   const byCause = new Map<string, number[]>();
   const inIncidents = new Array<number>(n).fill(0);
-  for (const inc of model.selected) {
+  const perIncident = model.causeSparks ?? model.selected.map((inc) => ({ cause: inc.cause, values: inc.sparkline }));
+  for (const inc of perIncident) {
     const row = byCause.get(inc.cause) ?? new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
-      const v = inc.sparkline[i] ?? 0;
+      const v = inc.values[i] ?? 0;
       row[i]! += v;
       inIncidents[i]! += v;
     }

@@ -63,6 +63,51 @@ export interface RequestFilter {
   until?: number;
 }
 
+export type IncidentSort = 'severity' | 'count' | 'time';
+
+/** Which incidents a list shows, in which order (the TUI's overview filters, the report's). */
+export interface IncidentQuery {
+  sort?: IncidentSort;
+  cause?: string | null;
+  /** Any of these causes (the report's --cause). */
+  causes?: readonly string[];
+  /** Incidents with at least one failure of this status. */
+  status?: number | null;
+  /** Incidents with members from this source (its path as ingested). */
+  sourcePath?: string | null;
+  /** Incidents overlapping [since, until] (epoch ms, inclusive); incidents without times never do. */
+  since?: number;
+  until?: number;
+  /** Case-sensitive substring of a route, message template, client IP or user agent. */
+  search?: string;
+  /** Only these ids (resolved, not prefixes). */
+  ids?: readonly string[];
+}
+
+/** Where a page of incidents continues: the row's two sort values and its id. */
+export interface IncidentKey {
+  a: number;
+  b: number;
+  id: string;
+}
+
+/** No time sorts last in the first-seen order (migration 6's incidents_by_time). */
+const NO_TIME = 9007199254740991;
+
+/**
+ * Each sort order as three keys with their directions, matching an index (migrations 3/5/6), so a
+ * page after a key is three index seeks (see incidentPage) and never a scan from the top.
+ */
+const ORDERS: Record<IncidentSort, { a: string; b: string; desc: [boolean, boolean]; index: string }> = {
+  severity: { a: 'severity', b: 'count', desc: [true, true], index: 'incidents_list' },
+  count: { a: 'count', b: 'severity', desc: [true, true], index: 'incidents_by_count' },
+  time: { a: `IFNULL(first_seen, ${NO_TIME})`, b: 'severity', desc: [false, true], index: 'incidents_by_time' },
+};
+
+const SUMMARY_COLS = 'id, cause, subcause, title, severity, first_seen, last_seen, count, summary';
+
+type RawSummary = { id: string; cause: string; subcause: string; title: string; severity: number; first_seen: number | null; last_seen: number | null; count: number; summary: string | null };
+
 /** Read queries behind the view model (TUI, report, --json). Keyset pagination, never whole tables. */
 export class Views {
   constructor(private readonly db: Db) {}
@@ -87,17 +132,187 @@ export class Views {
   /** Every incident as the overview lists it, most severe first, from the summary column (no full record parsed). */
   incidentSummaries(): IncidentSummaryRow[] {
     // Exactly the columns of the incidents_list index: read in order from the index alone.
-    const rows = stmt(this.db, `SELECT id, cause, subcause, title, severity, first_seen, last_seen, count, summary
-        FROM incidents ORDER BY severity DESC, count DESC, id`).all() as Array<RawIncident & { summary: string | null }>;
-    return rows.map((r) => {
-      // Written with every incident since schema 3; the full record stands in should one lack it.
-      const text = r.summary ?? (stmt(this.db, 'SELECT data FROM incidents WHERE id = ?').pluck().get(r.id) as string);
-      const s = JSON.parse(text) as { routes: string[]; statuses: Record<string, number>; sources: string[] };
-      return {
-        id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.first_seen,
-        lastSeen: r.last_seen, count: r.count, routes: s.routes, statuses: s.statuses, sources: s.sources,
-      };
-    });
+    const rows = stmt(this.db, `SELECT ${SUMMARY_COLS} FROM incidents ORDER BY severity DESC, count DESC, id`).all() as RawSummary[];
+    return rows.map((r) => this.summaryRow(r));
+  }
+
+  private summaryRow(r: RawSummary): IncidentSummaryRow {
+    // Written with every incident since schema 3; the full record stands in should one lack it.
+    const text = r.summary ?? (stmt(this.db, 'SELECT data FROM incidents WHERE id = ?').pluck().get(r.id) as string);
+    const s = JSON.parse(text) as { routes: string[] | null; statuses: Record<string, number> | null; sources: string[] | null };
+    return {
+      id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.first_seen,
+      lastSeen: r.last_seen, count: r.count, routes: s.routes ?? [], statuses: s.statuses ?? {}, sources: s.sources ?? [],
+    };
+  }
+
+  /** The sort key of a listed incident (pass it back to incidentPage to continue after or before it). */
+  incidentKey(row: { id: string; severity: number; count: number; firstSeen: number | null }, sort: IncidentSort = 'severity'): IncidentKey {
+    if (sort === 'count') return { a: row.count, b: row.severity, id: row.id };
+    if (sort === 'time') return { a: row.firstSeen ?? NO_TIME, b: row.severity, id: row.id };
+    return { a: row.severity, b: row.count, id: row.id };
+  }
+
+  /** WHERE terms of a query, on columns the list indexes hold where possible. */
+  private incidentWhere(q: IncidentQuery): { where: string[]; args: Array<string | number> } {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (q.cause != null) { where.push('cause = ?'); args.push(q.cause); }
+    if (q.causes?.length) { where.push(`cause IN (${q.causes.map(() => '?').join(', ')})`); args.push(...q.causes); }
+    if (q.since !== undefined) { where.push('last_seen >= ?'); args.push(q.since); }
+    if (q.until !== undefined) { where.push(`IFNULL(first_seen, ${NO_TIME}) <= ?`); args.push(q.until); }
+    if (q.since !== undefined || q.until !== undefined) where.push('first_seen IS NOT NULL AND last_seen IS NOT NULL');
+    // The summary is JSON.stringify({routes, statuses, sources}): a status is an object key ("503":), which
+    // no string value can hold unescaped; the sources array is what follows its key.
+    if (q.status != null) { where.push('instr(summary, ?) > 0'); args.push(`"${q.status}":`); }
+    if (q.sourcePath != null) {
+      where.push(`instr(substr(summary, instr(summary, '"sources":[')), ?) > 0`);
+      args.push(JSON.stringify(q.sourcePath));
+    }
+    if (q.ids) {
+      where.push(`incidents.id IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(q.ids));
+    }
+    if (q.search) {
+      this.prepareSearch(q.search);
+      // Correlated, so SQLite walks the order's index and probes the hits (not the hits, then a sort).
+      where.push('EXISTS (SELECT 1 FROM temp.incident_hits h WHERE h.id = incidents.id)');
+    }
+    return { where, args };
+  }
+
+  private searched: string | null = null;
+
+  /**
+   * The incidents whose search text holds `term`, materialised once per term in a temp table (one
+   * scan of incident_text, ~30 MB on 175,000 incidents) so paging and counting do not rescan it.
+   * The text is JSON, so the term is matched JSON-escaped. Falls back to the full records when
+   * incident_text is out of step with the incidents (an analysis that did not refresh it).
+   */
+  private prepareSearch(term: string): void {
+    if (this.searched === term) return;
+    const escaped = JSON.stringify(term).slice(1, -1);
+    // incident_text is rewritten whole (rowids from 1), so its last rowid is its row count: no scan.
+    const inStep = ((stmt(this.db, 'SELECT IFNULL(max(rowid), 0) FROM incident_text').pluck().get() as number)
+      === (stmt(this.db, 'SELECT count(*) FROM incidents').pluck().get() as number));
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS incident_hits (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.incident_hits;');
+    const from = inStep
+      ? 'SELECT id FROM incident_text WHERE instr(text, ?) > 0'
+      : `SELECT id FROM incidents WHERE instr(IFNULL(json_extract(data, '$.routes', '$.messages', '$.clients'), ''), ?) > 0`;
+    stmt(this.db, `INSERT INTO temp.incident_hits(id) ${from}`).run(escaped);
+    this.searched = term;
+  }
+
+  /** Rebuilds every incident's search text (after analysis: src/queries/build.ts refreshSummaries). */
+  refreshIncidentText(): void {
+    this.db.transaction(() => this.db.exec(`DELETE FROM incident_text;
+      INSERT INTO incident_text(id, text) SELECT id, IFNULL(json_extract(data, '$.routes', '$.messages', '$.clients'), '') FROM incidents;`))();
+    this.searched = null;
+  }
+
+  /**
+   * Up to `limit` incidents of a query in its order, after `after` (forward) or before it (backward,
+   * returned nearest first). Keyset pagination through the order's index: a page after key (a, b, id)
+   * is the rest of its (a, b) group by id, then the rest of its a group by b, then the following a
+   * values, as three seeks joined by UNION ALL (SQLite has no mixed-direction row values), so a page
+   * deep in a 40,000-incident tie group costs what the first page costs.
+   */
+  incidentPage(q: IncidentQuery, limit: number, after: IncidentKey | null, backward = false): IncidentSummaryRow[] {
+    const o = ORDERS[q.sort ?? 'severity'];
+    const { where, args } = this.incidentWhere(q);
+    const dir = (desc: boolean) => (desc !== backward ? 'DESC' : 'ASC');
+    const order = `ORDER BY ${o.a} ${dir(o.desc[0])}, ${o.b} ${dir(o.desc[1])}, id ${dir(false)}`;
+    const cond = (extra: string) => `WHERE ${[...where, extra].join(' AND ')}`;
+    let sql: string;
+    let all: Array<string | number>;
+    if (!after) {
+      sql = `SELECT ${SUMMARY_COLS} FROM incidents ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ${order} LIMIT ?`;
+      all = [...args, limit];
+    } else {
+      // "further on" for a key: smaller when it sorts descending (reversed when reading backward).
+      const further = (desc: boolean) => (desc !== backward ? '<' : '>');
+      const branch = (extra: string) => `SELECT * FROM (SELECT ${SUMMARY_COLS} FROM incidents ${cond(extra)} ${order} LIMIT ?)`;
+      sql = [
+        branch(`${o.a} = ? AND ${o.b} = ? AND id ${backward ? '<' : '>'} ?`),
+        branch(`${o.a} = ? AND ${o.b} ${further(o.desc[1])} ?`),
+        branch(`${o.a} ${further(o.desc[0])} ?`),
+      ].join(' UNION ALL ') + ' LIMIT ?';
+      all = [...args, after.a, after.b, after.id, limit, ...args, after.a, after.b, limit, ...args, after.a, limit, limit];
+    }
+    return (stmt(this.db, sql).all(...all) as RawSummary[]).map((r) => this.summaryRow(r));
+  }
+
+  /**
+   * Incidents [offset, offset + limit) of a query in its order: for a jump into the middle of a list
+   * (no neighbouring page known). Costs a walk over `offset` index entries; paging uses keys.
+   */
+  incidentSlice(q: IncidentQuery, offset: number, limit: number): IncidentSummaryRow[] {
+    const o = ORDERS[q.sort ?? 'severity'];
+    const { where, args } = this.incidentWhere(q);
+    const sql = `SELECT ${SUMMARY_COLS} FROM incidents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY ${o.a} ${o.desc[0] ? 'DESC' : 'ASC'}, ${o.b} ${o.desc[1] ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`;
+    return (stmt(this.db, sql).all(...args, limit, Math.max(0, offset)) as RawSummary[]).map((r) => this.summaryRow(r));
+  }
+
+  /** How many incidents a query selects (a scan of one list index when filtered). */
+  incidentCount(q: IncidentQuery = {}): number {
+    const { where, args } = this.incidentWhere(q);
+    if (q.search) {
+      // From the hits (a few thousand lookups), not the whole list probing the hits.
+      const rest = where.filter((w) => !w.includes('temp.incident_hits'));
+      if (rest.length === 0) return stmt(this.db, 'SELECT count(*) FROM temp.incident_hits').pluck().get() as number;
+      return stmt(this.db, `SELECT count(*) FROM temp.incident_hits h CROSS JOIN incidents ON incidents.id = h.id WHERE ${rest.join(' AND ')}`)
+        .pluck().get(...args) as number;
+    }
+    // Status and source filters read the summary: the one index that holds it saves a table lookup per incident.
+    const from = q.status != null || q.sourcePath != null ? 'incidents INDEXED BY incidents_list' : 'incidents';
+    return stmt(this.db, `SELECT count(*) FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`).pluck().get(...args) as number;
+  }
+
+  /** Where incident `id` sits in a query's order (0-based), or -1 when the query does not select it. */
+  incidentPosition(q: IncidentQuery, id: string): number {
+    const row = stmt(this.db, 'SELECT id, severity, count, first_seen FROM incidents WHERE id = ?').get(id) as
+      { id: string; severity: number; count: number; first_seen: number | null } | undefined;
+    if (!row) return -1;
+    const { where, args } = this.incidentWhere(q);
+    if (!(stmt(this.db, `SELECT count(*) FROM incidents WHERE ${[...where, 'id = ?'].join(' AND ')}`).pluck().get(...args, id) as number)) return -1;
+    const o = ORDERS[q.sort ?? 'severity'];
+    const k = this.incidentKey({ id: row.id, severity: row.severity, count: row.count, firstSeen: row.first_seen }, q.sort);
+    const lt = (desc: boolean) => (desc ? '>' : '<');
+    const before = `(${o.a} ${lt(o.desc[0])} ? OR (${o.a} = ? AND (${o.b} ${lt(o.desc[1])} ? OR (${o.b} = ? AND id < ?))))`;
+    return stmt(this.db, `SELECT count(*) FROM incidents WHERE ${[...where, before].join(' AND ')}`).pluck()
+      .get(...args, k.a, k.a, k.b, k.b, k.id) as number;
+  }
+
+  /** Every id a query selects, in its order (an export of "what the filters leave"). */
+  incidentIds(q: IncidentQuery): string[] {
+    const o = ORDERS[q.sort ?? 'severity'];
+    const { where, args } = this.incidentWhere(q);
+    return stmt(this.db, `SELECT id FROM incidents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY ${o.a} ${o.desc[0] ? 'DESC' : 'ASC'}, ${o.b} ${o.desc[1] ? 'DESC' : 'ASC'}, id`).pluck().all(...args) as string[];
+  }
+
+  /** Full records of a query's first `limit` incidents, in its order (the report's sections and table). */
+  incidentRecordsPage(q: IncidentQuery, limit: number): IncidentRow[] {
+    const ids = this.incidentPage(q, limit, null).map((r) => r.id);
+    return ids.map((id) => this.incident(id)!).filter(Boolean);
+  }
+
+  /** Ids starting with `prefix` (at most `limit`), for resolving what a user typed. */
+  incidentIdsWithPrefix(prefix: string, limit: number): string[] {
+    return stmt(this.db, 'SELECT id FROM incidents WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').pluck()
+      .all(prefix, prefix + '\u{10FFFF}', limit) as string[];
+  }
+
+  /** Incidents per cause (the overview's cause filter counts). */
+  incidentCauseCounts(): Array<{ cause: string; count: number }> {
+    return stmt(this.db, 'SELECT cause, count(*) AS count FROM incidents GROUP BY cause ORDER BY 2 DESC, 1').all() as Array<{ cause: string; count: number }>;
+  }
+
+  /** Failures per status over every incident (the `f` menu's status choices) and incidents with each, from the summaries. */
+  incidentStatusCounts(): Array<{ status: number; count: number; incidents: number }> {
+    return stmt(this.db, `SELECT CAST(j.key AS INTEGER) AS status, sum(j.value) AS count, count(*) AS incidents
+        FROM incidents, json_each(incidents.summary, '$.statuses') j GROUP BY 1 ORDER BY 2 DESC, 1`).all() as Array<{ status: number; count: number; incidents: number }>;
   }
 
   warnings(): WarningRow[] {
@@ -112,6 +327,18 @@ export class Views {
 
   timeline(): Array<{ minute: number; total: number; failed: number }> {
     return stmt(this.db, 'SELECT minute, total, failed FROM timeline ORDER BY minute').all() as Array<{ minute: number; total: number; failed: number }>;
+  }
+
+  /** First and last minute of the timeline table (null when empty). */
+  timelineRange(): { first: number; last: number } | null {
+    const r = stmt(this.db, 'SELECT min(minute) AS first, max(minute) AS last FROM timeline').get() as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+  }
+
+  /** The timeline summed into buckets of `bucketMinutes` from `firstMinute`, in SQL (no row per minute to JS). */
+  timelineBuckets(firstMinute: number, bucketMinutes: number): Array<{ bucket: number; total: number; failed: number }> {
+    return stmt(this.db, 'SELECT CAST((minute - ?) / ? AS INTEGER) AS bucket, sum(total) AS total, sum(failed) AS failed FROM timeline GROUP BY 1')
+      .all(firstMinute, bucketMinutes) as Array<{ bucket: number; total: number; failed: number }>;
   }
 
   causeCounts(): Array<{ cause: string; count: number }> {
@@ -177,6 +404,25 @@ export class Views {
   incidentBuckets(incidentId: string, start: number, bucketMs: number): Array<{ bucket: number; count: number }> {
     return stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM req_analysis WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1')
       .all(start, bucketMs, incidentId) as Array<{ bucket: number; count: number }>;
+  }
+
+  /** Member failures of some incidents per timeline bucket (a page of the list: one seek per incident). */
+  someIncidentBuckets(ids: readonly string[], start: number, bucketMs: number): Map<string, Array<{ bucket: number; count: number }>> {
+    const out = new Map<string, Array<{ bucket: number; count: number }>>();
+    const q = stmt(this.db, 'SELECT CAST((ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM req_analysis WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1');
+    for (const id of ids) out.set(id, q.all(start, bucketMs, id) as Array<{ bucket: number; count: number }>);
+    return out;
+  }
+
+  /**
+   * Member failures per (incident cause, timeline bucket) of the incidents a query selects: the
+   * report's per-cause timeline without reading every incident's record.
+   */
+  causeBuckets(q: IncidentQuery, start: number, bucketMs: number): Array<{ cause: string; bucket: number; count: number }> {
+    const { where, args } = this.incidentWhere(q);
+    return stmt(this.db, `SELECT i.cause AS cause, CAST((a.ts - ?) / ? AS INTEGER) AS bucket, count(*) AS count
+        FROM req_analysis a JOIN (SELECT id, cause FROM incidents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}) i ON i.id = a.incident_id
+        WHERE a.incident_id IS NOT NULL AND a.ts IS NOT NULL GROUP BY 1, 2`).all(start, bucketMs, ...args) as Array<{ cause: string; bucket: number; count: number }>;
   }
 
   /** Member failures of every incident per timeline bucket, in one pass over the incident index. */

@@ -53,13 +53,6 @@ export function App({ source, size, theme, initial, flashMs }: AppProps) {
     if (state.quit) app.exit();
   }, [state.quit, app]);
 
-  // Incident records are parsed on first use (opening an incident, searching); do it just after
-  // the first frame is up so that first Enter answers at once.
-  useEffect(() => {
-    const t = setTimeout(() => source.incidents(), 30);
-    return () => clearTimeout(t);
-  }, [source]);
-
   const onExport = useCallback(
     (scope: ReportScope) => {
       dispatch({ type: 'status', text: 'writing the report…' });

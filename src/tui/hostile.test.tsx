@@ -85,7 +85,7 @@ describe('T9: B-25 payloads through ingest, SQLite and the real Ink tree', () =>
   });
 
   it('prints the non-terminal overview with the payloads made visible too (T7)', () => {
-    const text = plainOverview(db.source.overview());
+    const text = plainOverview(db.source.overview(), db.source.incidentList({ sort: 'severity' }).slice(0, 20));
     expect(text).toContain('^[]0;PWNED^G');
     assertTerminalSafe(text, 'plain overview');
   });

@@ -1,14 +1,17 @@
 /**
  * What the TUI reads, as an interface: screens never see the Store or SQL, only view-model
  * objects (src/queries/view-model.ts). storeSource() implements it over an open Store with the
- * view model's functions, computing the overview once and caching incidents, so a keypress costs
- * at most one keyset page or one request by id (better-sqlite3 is synchronous and fast at that).
+ * view model's functions: the overview head once (precomputed summaries), the incident list as a
+ * keyset-paged window per filter (IncidentPager), so a keypress costs at most one page of
+ * incidents, one keyset page of requests or one row by id, on 10M requests as on 10.
  */
-import type { IncidentRecord } from '../engine/types.js';
-import { buildOverview, incidentRecords, pageRequests, requestLocator, requestUrl } from '../queries/build.js';
-import type { IncidentDetail, Overview, RequestPage, RequestView } from '../queries/view-model.js';
+import { buildIncident, buildOverviewHead, buildRequest, pageIncidents, pageRequests, sliceIncidents } from '../queries/build.js';
+import type { IncidentDetail, OverviewHead, RequestPage, RequestView } from '../queries/view-model.js';
 import type { Store } from '../store/index.js';
-import type { RequestFilter } from '../store/views.js';
+import type { IncidentQuery, RequestFilter } from '../store/views.js';
+import { IncidentPager, type IncidentList } from './incident-pager.js';
+
+export type { IncidentList } from './incident-pager.js';
 
 export interface ReportScope {
   incidentIds?: string[];
@@ -18,10 +21,14 @@ export interface ReportScope {
 }
 
 export interface TuiSource {
-  /** Computed once; the first screen. */
-  overview(): Overview;
-  /** Every incident record (without member ids), for search over clients and messages. */
-  incidents(): IncidentRecord[];
+  /** Computed once; the first screen without its incident rows. */
+  overview(): OverviewHead;
+  /** The incidents a query selects, in its order, read page by page (the same object for the same query). */
+  incidentList(q: IncidentQuery): IncidentList;
+  /** Every id a query selects, in its order (export of what the filters leave; follow mode). */
+  incidentIds(q: IncidentQuery): string[];
+  /** Where an incident sits in a query's list, -1 if not in it (follow mode keeps the selection on it). */
+  positionOf(q: IncidentQuery, id: string): number;
   incident(id: string): IncidentDetail | null;
   page(filter: RequestFilter, limit: number, after: RequestPage['next']): RequestPage;
   request(id: number): RequestView | null;
@@ -44,42 +51,37 @@ export interface LiveFeed {
 
 /** A store source whose caches can be dropped after the store changed (a new analysis). */
 export interface RefreshableSource extends TuiSource {
-  /** Drops the cached overview and incidents, then tells the subscribers (if live). */
+  /** Drops the cached overview and lists, then tells the subscribers (if live). */
   invalidate(): void;
 }
 
 type ExportFn = (scope: ReportScope) => Promise<string>;
+
+/** Incident lists kept per query (filters and sort), so going back to a filter keeps its pages. */
+const MAX_LISTS = 8;
+const LIST_PAGE = 50;
+
+/**
+ * The count of a list with no filter, one cause or one status, from the overview's summaries
+ * (stored when analysis ended): those lists then cost one page, not a count over every incident.
+ */
+function storedCount(ov: OverviewHead, q: IncidentQuery): number | null {
+  const keys = Object.keys(q).filter((k) => k !== 'sort' && q[k as keyof IncidentQuery] !== undefined);
+  if (keys.length === 0) return ov.incidentCount;
+  if (keys.length !== 1) return null;
+  if (q.cause != null) return ov.incidentCauses.find((c) => c.cause === q.cause)?.count ?? 0;
+  if (q.status != null) return ov.incidentStatuses.find((s) => s.status === q.status)?.incidents ?? 0;
+  return null;
+}
 
 /**
  * A TuiSource over an open store. `exportReport` is injected (see export.ts) so the TUI does not
  * depend on the report module being present.
  */
 export function storeSource(store: Store, exportReport: ExportFn, opts: { live?: { gapMs: number } } = {}): RefreshableSource {
-  let overview: Overview | null = null;
-  let records: IncidentRecord[] | null = null;
-  let byId: Map<string, IncidentRecord> | null = null;
-  const sparks = new Map<string, number[]>();
-
-  const ov = (): Overview => {
-    if (!overview) {
-      overview = buildOverview(store);
-      for (const i of overview.incidents) sparks.set(i.id, i.sparkline);
-    }
-    return overview;
-  };
-  const all = (): IncidentRecord[] => {
-    if (!records) {
-      // Member ids can be millions of numbers per incident; the TUI pages members from SQLite
-      // instead, so they are dropped here rather than kept alive for the whole session.
-      records = incidentRecords(store).map((r) => ({ ...r, memberIds: [] }));
-      byId = new Map(records.map((r) => [r.id, r]));
-    }
-    return records;
-  };
-  const find = (id: string): IncidentRecord | undefined => {
-    all();
-    return byId!.get(id) ?? records!.find((r) => r.id.startsWith(id));
-  };
+  let overview: OverviewHead | null = null;
+  const lists = new Map<string, IncidentPager>();
+  const ov = (): OverviewHead => (overview ??= buildOverviewHead(store));
 
   const listeners = new Set<() => void>();
   const live: LiveFeed | undefined = opts.live && {
@@ -92,38 +94,41 @@ export function storeSource(store: Store, exportReport: ExportFn, opts: { live?:
 
   return {
     invalidate() {
-      // Nothing is re-read here: the next overview()/incidents() call does it, once.
+      // Nothing is re-read here: the next overview()/incidentList() call does it, once.
       overview = null;
-      records = null;
-      byId = null;
-      sparks.clear();
+      lists.clear();
       for (const l of [...listeners]) l();
     },
     ...(live ? { live } : {}),
     overview: ov,
-    incidents: all,
+    incidentList(q) {
+      const key = JSON.stringify(q);
+      let list = lists.get(key);
+      if (list) lists.delete(key);
+      else {
+        const tl = ov().timeline;
+        list = new IncidentPager({
+          count: () => storedCount(ov(), q) ?? store.views.incidentCount(q),
+          page: (after, limit, backward) => pageIncidents(store, q, limit, after, tl, backward),
+          at: (offset, limit) => sliceIncidents(store, q, offset, limit, tl),
+          key: (row) => store.views.incidentKey(row, q.sort),
+        }, LIST_PAGE);
+      }
+      lists.set(key, list);
+      while (lists.size > MAX_LISTS) lists.delete(lists.keys().next().value as string);
+      return list;
+    },
+    incidentIds: (q) => store.views.incidentIds(q),
+    positionOf: (q, id) => store.views.incidentPosition(q, id),
     incident(id) {
-      const rec = find(id);
-      if (!rec) return null;
-      ov();
-      // Same series as buildIncident (member failures per overview bucket), already computed.
-      return { ...rec, sparkline: sparks.get(rec.id) ?? [] };
+      // One record parsed (by id or unambiguous prefix); its sparkline over the overview's timeline.
+      return buildIncident(store, id);
     },
     page(filter, limit, after) {
       return pageRequests(store, filter, limit, after);
     },
     request(id) {
-      const request = store.getRequest(id);
-      if (!request) return null;
-      // As buildRequest, but from the cached incidents instead of re-reading them all per request.
-      const inc = request.incidentId ? find(request.incidentId) : undefined;
-      return {
-        request,
-        url: requestUrl(request),
-        locator: requestLocator(request),
-        incidentTitle: inc?.title ?? null,
-        ruleTitle: inc?.ruleTitle || null,
-      };
+      return buildRequest(store, id);
     },
     exportReport,
   };

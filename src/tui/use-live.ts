@@ -7,11 +7,10 @@
  * Without a live source it does nothing and `live` is undefined.
  */
 import { useEffect, useMemo, useRef, useState, type Dispatch } from 'react';
-import type { IncidentRecord } from '../engine/types.js';
 import type { NavAction, NavState } from './navigation.js';
 import type { LiveView } from './screens/types.js';
 import type { TuiSource } from './source.js';
-import { visibleIncidents } from './views/incident-list.js';
+import { listQuery } from './views/incident-list.js';
 
 export const FLASH_MS = 5000;
 
@@ -26,12 +25,13 @@ export function useLive(source: TuiSource, state: NavState, dispatch: Dispatch<N
 
   useEffect(() => {
     if (!feed) return;
-    let known = new Set(source.overview().incidents.map((i) => i.id));
+    // Ids only (a follow-mode refresh, not a keypress): which incidents are new since the last one.
+    let known = new Set(source.incidentIds({}));
     return feed.subscribe(() => {
-      const ov = source.overview();
       const now = Date.now();
-      const added = ov.incidents.filter((i) => !known.has(i.id)).map((i) => i.id);
-      known = new Set(ov.incidents.map((i) => i.id));
+      const ids = source.incidentIds({});
+      const added = ids.filter((i) => !known.has(i));
+      known = new Set(ids);
       if (added.length) {
         setFresh((prev) => {
           const m = new Map([...prev].filter(([, until]) => until > now));
@@ -42,9 +42,7 @@ export function useLive(source: TuiSource, state: NavState, dispatch: Dispatch<N
       const id = anchor.current;
       if (id !== null) {
         const st = stateRef.current;
-        let byId: Map<string, IncidentRecord> | null = null;
-        const recordOf = (x: string) => (byId ??= new Map(source.incidents().map((r) => [r.id, r]))).get(x);
-        const sel = visibleIncidents(ov.incidents, recordOf, st.filters, st.time, st.sort).findIndex((i) => i.id === id);
+        const sel = source.positionOf(listQuery(st.filters, st.time, st.sort), id);
         if (sel >= 0) dispatch({ type: 'reselect', sel });
       }
       setVersion((v) => v + 1);

@@ -24,7 +24,7 @@ export async function browseStore(store: Store): Promise<void> {
   ]);
   const source = storeSource(store, reportExporter(store));
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stdout.write(plainOverview(source.overview()));
+    process.stdout.write(plainOverview(source.overview(), source.incidentList({ sort: 'severity' }).slice(0, 20)));
     return;
   }
   // Build the overview before entering the alternate screen, so a slow database shows on the

@@ -9,8 +9,11 @@ import { stepFor } from './steps.js';
 export interface OverviewInput {
   keys: KeyRouter;
   dispatch: Dispatch<NavAction>;
-  visible: readonly IncidentSummary[];
+  /** Rows in the list (under the filters). */
+  count: number;
   selected: IncidentSummary | undefined;
+  /** Every incident id the filters leave, in list order (read only when exporting). */
+  idsShown: () => string[];
   viewport: number;
   filters: Filters;
   time: TimeWindow | null;
@@ -18,14 +21,14 @@ export interface OverviewInput {
 }
 
 /** What `e` exports from the overview: everything, or exactly the incidents the filters leave. */
-export function overviewScope(visible: readonly IncidentSummary[], f: Filters, time: TimeWindow | null): ReportScope {
+export function overviewScope(idsShown: () => readonly string[], f: Filters, time: TimeWindow | null): ReportScope {
   const scope: ReportScope = {};
   if (time) {
     scope.since = time.since;
     scope.until = time.until;
   }
   if (f.cause !== null && f.status === null && f.source === null && f.search === '') scope.causes = [f.cause];
-  else if (f.cause !== null || f.status !== null || f.source !== null || f.search !== '') scope.incidentIds = visible.map((i) => i.id);
+  else if (f.cause !== null || f.status !== null || f.source !== null || f.search !== '') scope.incidentIds = [...idsShown()];
   return scope;
 }
 
@@ -39,7 +42,7 @@ export function bindOverviewKeys(p: OverviewInput): void {
     const cmd = commandFor(input, key, 'overview');
     const step = stepFor(cmd, p.viewport);
     if (step !== null) {
-      p.dispatch({ type: 'move', pane: 'list', by: step, count: p.visible.length, viewport: p.viewport });
+      p.dispatch({ type: 'move', pane: 'list', by: step, count: p.count, viewport: p.viewport });
       return;
     }
     switch (cmd) {
@@ -54,7 +57,7 @@ export function bindOverviewKeys(p: OverviewInput): void {
         return;
       }
       case 'export':
-        p.onExport(overviewScope(p.visible, p.filters, p.time));
+        p.onExport(overviewScope(p.idsShown, p.filters, p.time));
         return;
       default:
     }

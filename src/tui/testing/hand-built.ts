@@ -9,6 +9,7 @@ import type { IncidentDetail, Overview, RequestPage } from '../../queries/view-m
 import { requestLocator, requestUrl } from '../../queries/build.js';
 import type { RequestFilter } from '../../store/views.js';
 import type { ReportScope, TuiSource } from '../source.js';
+import { queryIncidents } from '../views/incident-list.js';
 
 const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 
@@ -82,6 +83,12 @@ export function handBuilt(opts: { requests?: StoredRequest[]; records?: Incident
     errorRate: requests.length ? requests.filter((r) => r.failed).length / requests.length : null,
     timeline: { bucketMs: bucket, start: T0, total, failed },
     causes: [{ cause: 'upstream', count: 150 }, { cause: 'auth', count: 3 }],
+    incidentCount: records.length,
+    incidentCauses: [...new Set(records.map((r) => r.cause))].map((cause) => ({ cause, count: records.filter((r) => r.cause === cause).length })),
+    incidentStatuses: [...records.reduce((m, r) => {
+      for (const [k, n] of Object.entries(r.statuses)) m.set(Number(k), (m.get(Number(k)) ?? 0) + n);
+      return m;
+    }, new Map<number, number>())].map(([status, count]) => ({ status, count, incidents: records.filter((r) => (r.statuses[String(status)] ?? 0) > 0).length })),
     incidents: records.map((r) => ({
       id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.firstSeen, lastSeen: r.lastSeen,
       count: r.count, routes: r.routes, statuses: r.statuses, sources: r.sources, sparkline: failed.map((f, i) => (r.id === 'inc-a' ? f : i === 2 ? 3 : 0)),
@@ -93,7 +100,13 @@ export function handBuilt(opts: { requests?: StoredRequest[]; records?: Incident
   const pageCalls: Array<{ filter: RequestFilter; limit: number }> = [];
   const source: TuiSource = {
     overview: () => overview,
-    incidents: () => records,
+    // The store's list contract (filters, search, sort) over the in-memory summaries.
+    incidentList: (q) => {
+      const rows = queryIncidents(overview.incidents, (id) => records.find((r) => r.id === id), q);
+      return { count: rows.length, slice: (start, n) => rows.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, n)) };
+    },
+    incidentIds: (q) => queryIncidents(overview.incidents, (id) => records.find((r) => r.id === id), q).map((i) => i.id),
+    positionOf: (q, id) => queryIncidents(overview.incidents, (x) => records.find((r) => r.id === x), q).findIndex((i) => i.id === id),
     incident: (id): IncidentDetail | null => {
       const r = records.find((x) => x.id === id);
       return r ? { ...r, sparkline: overview.incidents.find((i) => i.id === id)!.sparkline } : null;

@@ -1,5 +1,5 @@
 /** The `f` menu: every cause, status and source in the data, as choices that set one filter each. */
-import type { Overview } from '../../queries/view-model.js';
+import type { OverviewHead } from '../../queries/view-model.js';
 import { fmtInt, fmtWindow } from '../format.js';
 import { input, seg, type Line } from '../lines.js';
 import type { Filters, TimeWindow } from '../navigation.js';
@@ -9,7 +9,7 @@ export interface FilterOption {
   change: Partial<Filters> | 'clear';
 }
 
-export function filterOptions(ov: Overview, f: Filters, time: TimeWindow | null): FilterOption[] {
+export function filterOptions(ov: OverviewHead, f: Filters, time: TimeWindow | null): FilterOption[] {
   const out: FilterOption[] = [];
   const mark = (on: boolean) => seg(on ? '✓ ' : '  ', 'ok');
   if (f.cause !== null || f.status !== null || f.source !== null || f.search !== '' || time !== null) {
@@ -19,9 +19,7 @@ export function filterOptions(ov: Overview, f: Filters, time: TimeWindow | null)
     const on = f.cause === c.cause;
     out.push({ line: [mark(on), seg('cause   ', 'muted'), input(c.cause, 'accent', 40), seg(` (${fmtInt(c.count)})`, 'muted')], change: { cause: on ? null : c.cause } });
   }
-  const statuses = new Map<number, number>();
-  for (const i of ov.incidents) for (const [k, n] of Object.entries(i.statuses)) statuses.set(Number(k), (statuses.get(Number(k)) ?? 0) + n);
-  for (const [code, n] of [...statuses].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+  for (const { status: code, count: n } of [...ov.incidentStatuses].sort((a, b) => b.count - a.count || a.status - b.status)) {
     const on = f.status === code;
     out.push({ line: [mark(on), seg('status  ', 'muted'), seg(code === 0 ? '0 (no response)' : String(code)), seg(` (${fmtInt(n)})`, 'muted')], change: { status: on ? null : code } });
   }

@@ -1,12 +1,14 @@
 /**
- * The overview's incident list: filters, search and sort applied in memory to the (already
- * loaded, small) list of incident summaries. Search looks at what RequestFilter.search looks at
+ * The overview's incident list as a store query (listQuery; the store reads it page by page), and
+ * the same filters, search and sort applied in memory (the reference the store query is tested
+ * against, and what hand-built sources in tests use). Search looks at what RequestFilter.search looks at
  * on requests (route/path, error message, client IP, user agent), through each incident's routes,
  * message templates and clients, so `/` finds the same things on every screen: an incident listed
  * here has members that match when it is opened. (Not the host: RequestFilter.search ignores it.)
  */
 import type { IncidentRecord } from '../../engine/types.js';
 import type { IncidentSummary } from '../../queries/view-model.js';
+import type { IncidentQuery } from '../../store/views.js';
 import type { Filters, SortKey, TimeWindow } from '../navigation.js';
 
 const haystacks = new WeakMap<IncidentRecord, string>();
@@ -59,4 +61,31 @@ export function visibleIncidents(
       (filters.search === '' || matchesSearch(i, recordOf(i.id), filters.search)),
   );
   return out.sort((a, b) => ORDER[sort](a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The store query for the overview's list under the app's filters, time window and sort. */
+export function listQuery(f: Filters, time: TimeWindow | null, sort: SortKey): IncidentQuery {
+  const q: IncidentQuery = { sort };
+  if (f.cause !== null) q.cause = f.cause;
+  if (f.status !== null) q.status = f.status;
+  if (f.source !== null) q.sourcePath = f.source.path;
+  if (time) {
+    q.since = time.since;
+    q.until = time.until;
+  }
+  if (f.search !== '') q.search = f.search;
+  return q;
+}
+
+/**
+ * visibleIncidents for a store query: the in-memory reference of what Views.incidentPage reads
+ * page by page (hand-built sources in tests use it; a test compares the two on a real database).
+ */
+export function queryIncidents(incidents: readonly IncidentSummary[], recordOf: (id: string) => IncidentRecord | undefined, q: IncidentQuery): IncidentSummary[] {
+  const filters: Filters = {
+    search: q.search ?? '', cause: q.cause ?? null, status: q.status ?? null,
+    source: q.sourcePath != null ? { id: -1, path: q.sourcePath } : null,
+  };
+  const time = q.since !== undefined || q.until !== undefined ? { since: q.since ?? -Infinity, until: q.until ?? Infinity, from: '' } : null;
+  return visibleIncidents(incidents, recordOf, filters, time, q.sort ?? 'severity');
 }

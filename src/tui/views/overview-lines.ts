@@ -1,5 +1,5 @@
 /** The overview as lines: the investigation at a glance, the error-rate timeline, causes, and incident rows. */
-import type { IncidentSummary, Overview, TimelineView } from '../../queries/view-model.js';
+import type { IncidentSummary, OverviewHead as Overview, TimelineView } from '../../queries/view-model.js';
 import { fitBuckets, fmtClock, fmtInt, fmtMs, fmtPct, fmtWindow, fmtWindowLong, pad, rateSeries, sparkline } from '../format.js';
 import { cell, input, seg, type Line, type Segment } from '../lines.js';
 import { incidentStateText, type IncidentState } from '../../queries/incident-state.js';
@@ -21,7 +21,7 @@ export function summaryLines(ov: Overview, width: number): Line[] {
       seg(fmtInt(ov.requests), 'accent'), seg(' requests · '),
       seg(fmtInt(ov.failures), ov.failures ? 'danger' : 'ok'), seg(' failed · error rate '),
       seg(fmtPct(ov.errorRate), (ov.errorRate ?? 0) >= 0.05 ? 'danger' : 'plain'),
-      seg(` · p95 ${fmtMs(ov.scorecard.p95Ms)} · ${fmtInt(ov.incidents.length)} incident${ov.incidents.length === 1 ? '' : 's'}`),
+      seg(` · p95 ${fmtMs(ov.scorecard.p95Ms)} · ${fmtInt(ov.incidentCount)} incident${ov.incidentCount === 1 ? '' : 's'}`),
       ...(ov.warnings.length ? [seg(' · '), seg(`${fmtInt(ov.warnings.length)} warnings`, 'warning')] : []),
     ],
   ];
