@@ -216,6 +216,16 @@ describe('sanitize: corpus HARs with credentials', () => {
       expect((har.log.pages ?? []).length).toBe(Array.isArray(input.log.pages) ? input.log.pages.length : 0);
       expect(har.log.comment).toMatch(/^Sanitized by faultline /);
       for (const [rule, n] of Object.entries(r.redactions)) expect(har.log.comment).toContain(`${rule} ${n}`);
+      // every other member of log survives too (issue 8: browser and comment were dropped)
+      for (const k of Object.keys(input.log)) {
+        if (k === 'pages' && !Array.isArray(input.log.pages)) {
+          expect(r.repairs['log.pages'], `${file}: log.pages ${JSON.stringify(input.log.pages)} is no array: left out, counted`).toBe(1);
+          continue;
+        }
+        expect(har.log, `${file} lost log.${k}`).toHaveProperty(k.startsWith('_') || ['version', 'creator', 'browser', 'pages', 'entries', 'comment'].includes(k) ? k : `_${k}`);
+      }
+      if (input.log.browser) expect(har.log.browser.name).toBe(input.log.browser.name);
+      if (typeof input.log.comment === 'string' && input.log.comment !== '') expect(har.log.comment).toContain('Original comment: ');
       expect(har.log._faultline.redactions).toEqual(r.redactions);
 
       // faultline's own HAR parser reads it back with the same count
@@ -583,6 +593,52 @@ function b8Har(): { har: Har; canaries: Map<string, string> } {
   return { har, canaries: c };
 }
 
+describe('sanitize: every member of log is kept (issue 8)', () => {
+  it('log.browser, log.comment, custom _members and an unknown member survive, redacted by the same rules; the output is a strict HAR', async () => {
+    // synthetic: the members HAR 1.2 allows in log besides version/creator/pages/entries, each carrying a secret
+    const base = JSON.parse(readFileSync(corpus('har/pagexray__responseCodes_304.har'), 'utf8')) as Har;
+    const har = {
+      log: {
+        ...base.log,
+        browser: { name: 'Firefox', version: '126.0', comment: 'profile token=lmBrowserTok7731' },
+        comment: 'captured by support; Authorization: Bearer lmCommentTok5512',
+        _apiKey: 'lmCustomKey9981',
+        _capture: { tool: 'proxy', callback: 'https://cb.example.com/done?access_token=lmNestedTok3141', tags: ['a', 'b'], depth: 3 },
+        extra: 'plain note',
+        _faultline: { sanitized: true, version: '0.0.0-old' },
+      },
+    };
+    const src = fresh('log-members.har');
+    writeFileSync(src, JSON.stringify(har));
+    const out = fresh('log-members-out.har');
+    const r = await sanitizeFile(src, out);
+    const text = readFileSync(out, 'utf8');
+    const o = JSON.parse(text) as Har;
+    expect(checkHar(o)).toEqual([]);
+    for (const secret of ['lmBrowserTok7731', 'lmCommentTok5512', 'lmCustomKey9981', 'lmNestedTok3141']) expect(text).not.toContain(secret);
+    expect(o.log.browser).toMatchObject({ name: 'Firefox', version: '126.0' });
+    expect(o.log.browser.comment).toMatch(/^profile token=\[REDACTED:/);
+    expect(o.log.comment).toMatch(/^Sanitized by faultline /);
+    expect(o.log.comment).toMatch(/\n\nOriginal comment: captured by support; Authorization: Bearer \[REDACTED:/);
+    expect(o.log._apiKey).toMatch(/^\[REDACTED:R-P4#/);
+    expect(o.log._capture).toMatchObject({ tool: 'proxy', tags: ['a', 'b'], depth: 3 });
+    expect(o.log._capture.callback).toMatch(/^https:\/\/cb\.example\.com\/done\?access_token=\[REDACTED:/);
+    expect(o.log._extra).toBe('plain note'); // not a HAR 1.2 member: kept under a custom name
+    expect(o.log).not.toHaveProperty('extra');
+    expect(o.log._faultline.version).not.toBe('0.0.0-old'); // this run's note, not the earlier one
+    expect(o.log.entries).toHaveLength(base.log.entries.length);
+    expect(r.repairs['log.extra']).toBe(1);
+  });
+
+  it('a HAR whose log values after the entries are not valid JSON is refused, nothing written (a partial copy would look complete)', async () => {
+    const src = fresh('bad-tail.har');
+    writeFileSync(src, '{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[],"comment":"\\x"}}');
+    const out = fresh('bad-tail-out.har');
+    await expect(sanitizeFile(src, out)).rejects.toThrow(/stops being valid JSON after the entries/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('sanitize: B-8 canary sweep (synthetic HAR)', () => {
   it('no canary from any B-8 place survives, the output is a strict HAR, and the rules are counted', async () => {
     const { har, canaries } = b8Har();
@@ -688,7 +744,7 @@ describe('sanitize: B-8 canary sweep (synthetic HAR)', () => {
     expect(r.entriesOut).toBe(1);
   });
 
-  it('readHarItems yields raw objects in file order, pages and creator included', async () => {
+  it('readHarItems yields raw objects in file order, and every member of log (pages, creator, browser, comment…)', async () => {
     const bytes = readFileSync(corpus('har/pagexray__responseCodes_304.har'));
     async function* one(): AsyncGenerator<Buffer> {
       yield bytes;
@@ -703,7 +759,8 @@ describe('sanitize: B-8 canary sweep (synthetic HAR)', () => {
     }
     const har = parseHarFile(corpus('har/pagexray__responseCodes_304.har')) as Har;
     expect(entries).toBe(har.log.entries.length);
-    expect(kinds.sort()).toEqual(['creator', 'pages', 'version']);
+    expect(kinds.sort()).toEqual(Object.keys(har.log).filter((k) => k !== 'entries').sort());
+    expect(kinds).toContain('browser');
   });
 });
 

@@ -29,8 +29,9 @@ export const MAX_DEPTH = 256;
 export type ScanItem =
   | { t: 'entry'; index: number; bytes: Buffer; elided: Map<string, ElidedString> | null }
   | { t: 'entrySkip'; index: number; reason: string; excerpt: string }
-  | { t: 'meta'; key: MetaKey; bytes: Buffer; byte: number };
+  | { t: 'meta'; key: string; bytes: Buffer; byte: number };
 
+/** The members of `log` besides entries that are always handed over (the record mapper needs them). */
 export type MetaKey = 'version' | 'creator' | 'pages';
 
 export interface ScanError {
@@ -45,6 +46,12 @@ export interface ScannerOptions {
   /** Decoded bytes of an elided string kept for the excerpt. */
   headBytes: number;
   startEntry: number;
+  /**
+   * Hand over every member of `log` besides entries (`browser`, `comment`, custom `_x`), not only
+   * version/creator/pages: `faultline sanitize` writes them back. Ingest leaves it off and skips them
+   * without capturing their bytes.
+   */
+  logMembers?: boolean;
 }
 
 // Scanner modes.
@@ -145,6 +152,7 @@ export class HarScanner {
   private readonly entryTextCap: number;
   private readonly headBytes: number;
   private readonly startEntry: number;
+  private readonly logMembers: boolean;
   private readonly maxEntryBytes: number;
   /** Marker prefix for elided strings; the nonce makes it unforgeable by the input. */
   readonly markerPrefix: string;
@@ -177,7 +185,7 @@ export class HarScanner {
 
   // current value
   private vTarget = T_SKIP;
-  private vMeta: MetaKey = 'version';
+  private vMeta = 'version';
   private vIndex = 0;
   private inEntry = false;
   private vStartAbs = 0;
@@ -221,6 +229,7 @@ export class HarScanner {
     this.entryTextCap = opts.entryTextCap;
     this.headBytes = opts.headBytes;
     this.startEntry = opts.startEntry;
+    this.logMembers = opts.logMembers ?? false;
     this.elideLimit = opts.entryTextCap;
     this.maxEntryBytes = Math.max(64 * 1024 * 1024, 4 * opts.entryTextCap);
     const nonce = randomBytes(8).toString('hex');
@@ -468,7 +477,7 @@ export class HarScanner {
       this.setShape(`log.entries must be an array, found ${this.kindOf(c)}`);
       return this.beginValue(buf, i, T_SKIP);
     }
-    if (key === 'version' || key === 'creator' || key === 'pages') {
+    if (key === 'version' || key === 'creator' || key === 'pages' || this.logMembers) {
       this.vMeta = key;
       return this.beginValue(buf, i, T_META);
     }

@@ -266,12 +266,18 @@ export class Conformer {
   }
 
   /** log.creator (and log.browser): name and version strings. */
-  creator(v: unknown): Obj {
+  /** log.creator, or log.browser (`what`): the same shape, name + version (+ comment). */
+  creator(v: unknown, what: 'creator' | 'browser' = 'creator'): Obj {
     const c: Obj = isObj(v) ? v : {};
-    if (!isObj(v)) this.note('creator');
-    this.str(c, 'name', 'creator.name', 'unknown');
-    this.str(c, 'version', 'creator.version');
-    this.optStr(c, 'comment', 'creator.comment');
+    if (!isObj(v)) this.note(what);
+    this.str(c, 'name', `${what}.name`, 'unknown');
+    this.str(c, 'version', `${what}.version`);
+    this.optStr(c, 'comment', `${what}.comment`);
     return c;
+  }
+
+  /** Counts a repair made outside this class (a log member renamed, a comment that was not a string). */
+  repaired(path: string): void {
+    this.note(path);
   }
 }

@@ -7,17 +7,21 @@
  * a BOM, JSONP wrappers and every exporter quirk are handled the same way as at ingest, and a file that is
  * not a HAR fails with the same "not a HAR: … at byte N" message.
  *
- * Limits inherited from the scanner: keys of `log` other than version/creator/pages/entries
- * (`log.browser`, `log.comment`, custom `log._x`) are skipped by it, so they are not in the output.
+ * Every member of `log` is handed over (the scanner's `logMembers` option): version, creator, pages,
+ * and `browser`, `comment`, custom `_x` members too, so the sanitized copy keeps them (redacted).
+ * The reading loop itself (scanner, JSON, the not-a-HAR diagnosis) is parsers/har/items.ts, shared with
+ * the ingest parser.
  */
 import { UserError } from '../core/errors.js';
-import { HarScanner, excerptOf, type MetaKey, type ScanError } from '../../parsers/har/scanner.js';
+import { HarItems as HarItemReader, syntaxMessage } from '../../parsers/har/items.js';
+import { excerptOf } from '../../parsers/har/scanner.js';
 import type { ElidedString } from '../../parsers/har/digest.js';
 
 export type Json = Record<string, unknown>;
 
 export type HarItem =
-  | { kind: 'meta'; key: MetaKey; value: unknown }
+  /** A member of `log` besides entries: version, creator, pages, browser, comment, `_custom`… */
+  | { kind: 'meta'; key: string; value: unknown }
   | { kind: 'entry'; index: number; value: Json }
   | { kind: 'skip'; index: number; reason: string; excerpt: string };
 
@@ -31,19 +35,6 @@ export interface HarReadOptions {
 }
 
 export const SANITIZE_TEXT_CAP = 4 * 1024 * 1024;
-
-const HINT = 'Is this a HAR export? In the browser DevTools Network panel use "Save all as HAR" (or "Export HAR").';
-
-function syntaxMessage(e: ScanError): string {
-  return `invalid JSON at byte ${e.byte} (expected ${e.expected}, found ${e.found})`;
-}
-
-function toBuffer(chunk: unknown): Buffer {
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  throw new TypeError('readHarItems: input chunks must be Buffers');
-}
 
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -93,63 +84,33 @@ function replaceElided(entry: Json, prefix: string, elided: Map<string, ElidedSt
  */
 export async function* readHarItems(input: AsyncIterable<Buffer>, opts: HarReadOptions = {}): AsyncGenerator<HarItem> {
   const entryTextCap = Math.max(64, Math.floor(opts.entryTextCap ?? SANITIZE_TEXT_CAP));
-  const sc = new HarScanner({ entryTextCap, headBytes: 64, startEntry: 0 });
-  let badMeta: ScanError | null = null;
+  const reader = new HarItemReader({ entryTextCap, headBytes: 64, startEntry: 0, logMembers: true });
+  const sc = reader.sc;
   for await (const chunk of input) {
-    const buf = toBuffer(chunk);
-    if (buf.length === 0) continue;
-    sc.feed(buf);
-    let item;
-    while ((item = sc.next()) !== null) {
-      if (item.t === 'entrySkip') {
-        yield { kind: 'skip', index: item.index, reason: item.reason, excerpt: item.excerpt };
-        continue;
+    for (const item of reader.feed(chunk)) {
+      if (item.t === 'entrySkip') yield { kind: 'skip', index: item.index, reason: item.reason, excerpt: item.excerpt };
+      else if (item.t === 'meta') yield { kind: 'meta', key: item.key, value: item.value };
+      else if (!isObject(item.value)) yield { kind: 'skip', index: item.index, reason: 'entry', excerpt: excerptOf(Buffer.from(item.text)) };
+      else {
+        if (item.elided !== null) replaceElided(item.value, sc.markerPrefix, item.elided);
+        yield { kind: 'entry', index: item.index, value: item.value };
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(item.bytes.toString('utf8'));
-      } catch {
-        if (item.t === 'meta') {
-          if (badMeta === null) badMeta = { byte: item.byte, expected: `valid JSON in log.${item.key}`, found: 'invalid JSON' };
-          continue;
-        }
-        yield { kind: 'skip', index: item.index, reason: 'json', excerpt: excerptOf(item.bytes) };
-        continue;
-      }
-      if (item.t === 'meta') {
-        yield { kind: 'meta', key: item.key, value };
-        continue;
-      }
-      if (!isObject(value)) {
-        yield { kind: 'skip', index: item.index, reason: 'entry', excerpt: excerptOf(item.bytes) };
-        continue;
-      }
-      if (item.elided !== null) replaceElided(value, sc.markerPrefix, item.elided);
-      yield { kind: 'entry', index: item.index, value };
     }
-    if (sc.failed || (badMeta !== null && !sc.entriesSeen)) break;
+    if (reader.done) break;
   }
-  if (!sc.failed) sc.end();
+  reader.end();
 
-  if (!sc.entriesSeen) {
-    if (sc.error) throw new UserError(`not a HAR: ${syntaxMessage(sc.error)}`, { where: `byte ${sc.error.byte}`, hint: HINT });
-    if (badMeta !== null) throw new UserError(`not a HAR: ${syntaxMessage(badMeta)}`, { where: `byte ${(badMeta as ScanError).byte}`, hint: HINT });
-    if (sc.shapeError) throw new UserError(`not a HAR: ${sc.shapeError}`, { hint: HINT });
-    if (sc.empty) throw new UserError('not a HAR: the file is empty', { hint: HINT });
-    if (sc.eof) {
-      throw new UserError(`not a HAR: unexpected end of input at byte ${sc.eof.byte} (expected ${sc.eof.expected})`, {
-        where: `byte ${sc.eof.byte}`,
-        hint: 'The file looks cut short before its entries; re-export it or check the download.',
-      });
-    }
-    if (sc.topLevelEntries) throw new UserError('not a HAR: "entries" is at the top level; log.entries must be an array inside {"log":{…}}', { hint: HINT });
-    if (sc.logSeen) throw new UserError('not a HAR: log.entries must be an array (log has no "entries")', { hint: HINT });
-    throw new UserError('not a HAR: no "log" object at the top level (expected {"log":{"entries":[…]}})', { hint: HINT });
-  }
+  if (!sc.entriesSeen) throw reader.notAHar();
   const where = sc.entriesClosed ? 'after the entries' : `at entry ${sc.tailUnit}`;
   if (sc.error) {
     throw new UserError(`the HAR stops being valid JSON ${where}: ${syntaxMessage(sc.error)}`, {
       where: `byte ${sc.error.byte}`,
+      hint: 'nothing was written: a sanitized copy of part of a file would look complete. Re-export the HAR or repair the file.',
+    });
+  }
+  if (reader.badMeta !== null) {
+    throw new UserError(`the HAR stops being valid JSON ${where}: ${syntaxMessage(reader.badMeta)}`, {
+      where: `byte ${reader.badMeta.byte}`,
       hint: 'nothing was written: a sanitized copy of part of a file would look complete. Re-export the HAR or repair the file.',
     });
   }

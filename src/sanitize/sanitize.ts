@@ -67,6 +67,16 @@ export function sanitizedComment(r: SanitizeResult, now: Date): string {
   return parts.join(' ');
 }
 
+/**
+ * A log member's value through the page sweep, wrapped under its own name so key rules apply to it
+ * (`_apiKey: "…"` is a secret by name, `_callback: "https://…?token=…"` a URL). Throws when redaction fails.
+ */
+function redactMember(redactor: HarRedactor, name: string, value: unknown): unknown {
+  const box: Json = { [name]: value };
+  redactor.redactHarPage(box);
+  return box[name];
+}
+
 /** Streams a sanitized copy of the HAR in `input` to `out`. Throws UserError when the input is not a (complete) HAR. */
 export async function sanitizeHar(input: AsyncIterable<Buffer>, out: Pick<TextOutput, 'write'>, opts: SanitizeOptions): Promise<SanitizeResult> {
   const { redactor } = opts;
@@ -80,6 +90,7 @@ export async function sanitizeHar(input: AsyncIterable<Buffer>, out: Pick<TextOu
     if (result.dropped.length < 100) result.dropped.push({ index, reason });
   };
 
+  let inputComment: string | null = null;
   for await (const item of readHarItems(input, { entryTextCap: opts.entryTextCap })) {
     if (item.kind === 'skip') {
       result.entriesIn++;
@@ -103,22 +114,42 @@ export async function sanitizeHar(input: AsyncIterable<Buffer>, out: Pick<TextOu
       result.entriesOut++;
       continue;
     }
-    // log-level values the scanner hands over: version, creator, pages (a repeated key keeps the first)
-    if (writer.has(item.key)) continue;
-    if (item.key === 'version') {
-      const v = item.value;
-      await writer.logValue('version', typeof v === 'string' && VERSION_RE.test(v) ? v : '1.2');
-    } else if (item.key === 'creator') {
-      const c = conform.creator(item.value);
-      try {
-        // the page redaction sweeps every string of an object: the same treatment for creator name/version/comment
-        redactor.redactHarPage(c);
-      } catch {
-        await writer.logValue('creator', { name: 'unknown', version: '' });
+    // log-level values, in file order (a repeated key keeps the first)
+    const key = item.key;
+    if (key === 'comment') {
+      // kept, redacted, and written at the end after faultline's own note (so the reader sees both)
+      if (inputComment !== null) continue;
+      if (typeof item.value !== 'string') {
+        conform.repaired('log.comment');
         continue;
       }
-      await writer.logValue('creator', c);
-    } else if (Array.isArray(item.value)) {
+      try {
+        inputComment = redactMember(redactor, 'comment', item.value) as string;
+      } catch {
+        inputComment = ''; // fail closed (O2): the comment is left out
+      }
+      continue;
+    }
+    if (key === '_faultline') continue; // the note of an earlier sanitize run: this run writes its own
+    if (writer.has(key)) continue;
+    if (key === 'version') {
+      const v = item.value;
+      await writer.logValue('version', typeof v === 'string' && VERSION_RE.test(v) ? v : '1.2');
+    } else if (key === 'creator' || key === 'browser') {
+      const c = conform.creator(item.value, key);
+      try {
+        // the page redaction sweeps every string of an object: the same treatment for name/version/comment
+        redactor.redactHarPage(c);
+      } catch {
+        if (key === 'creator') await writer.logValue('creator', { name: 'unknown', version: '' });
+        continue;
+      }
+      await writer.logValue(key, c);
+    } else if (key === 'pages') {
+      if (!Array.isArray(item.value)) {
+        conform.repaired('log.pages');
+        continue;
+      }
       const pages: Json[] = [];
       for (const p of item.value) {
         if (p === null || typeof p !== 'object' || Array.isArray(p)) continue;
@@ -131,16 +162,31 @@ export async function sanitizeHar(input: AsyncIterable<Buffer>, out: Pick<TextOu
       }
       result.pages = pages.length;
       await writer.logValue('pages', pages);
+    } else {
+      // A custom member (`_x`, any JSON) is kept, every string in it swept by the same rules as a page
+      // (its name counts: `_authToken` is a secret). HAR 1.2 allows no other member names in log, so
+      // an unknown one is kept under a custom name (`foo` → `_foo`) and the output stays valid.
+      const name = key.startsWith('_') ? key : `_${key}`;
+      if (name !== key) conform.repaired(`log.${key}`);
+      if (writer.has(name)) continue;
+      let value: unknown;
+      try {
+        value = redactMember(redactor, key, item.value);
+      } catch {
+        continue; // fail closed (O2): left out rather than written unredacted
+      }
+      await writer.logValue(name, value);
     }
   }
 
   result.redactions = redactor.summary();
   result.repairs = Object.fromEntries([...conform.repairs.entries()].sort());
   const now = opts.now ?? new Date();
+  const note = sanitizedComment(result, now);
   await writer.finish([
     ['version', '1.2'],
     ['creator', { name: 'unknown', version: '' }],
-    ['comment', sanitizedComment(result, now)],
+    ['comment', inputComment === null || inputComment === '' ? note : `${note}\n\nOriginal comment: ${inputComment}`],
     [
       '_faultline',
       {
