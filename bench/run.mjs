@@ -4,7 +4,10 @@
 // and prints medians, ratios and pass/fail per goal (issues 2 and 7).
 //
 // Options: --quick (1M lines, 300 MB HAR, one run each), --lines N (default 10M), --runs N (default 3),
-//          --dir D (generated data; default $FAULTLINE_BENCH_DIR or /tmp/faultline-bench), --linear (also 30M lines).
+//          --dir D (generated data; default $FAULTLINE_BENCH_DIR or /tmp/faultline-bench), --linear (also 30M lines),
+//          --db-only [--db F] [--ingest-seconds S]: only the rows over an existing database (TUI, report, analysis
+//          alone; default F = <dir>/bench-log.db from an earlier run), with S the ingest wall time of that
+//          database for the "classification does not halve ingest throughput" goal (n/a without it).
 // Needs a built CLI (npm run build). lnav/GoAccess are measured when installed (apt-get install lnav goaccess).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -64,6 +67,81 @@ const row = (what, r, units, unitName) =>
   rows.push({ what, wall: r.wall.toFixed(2) + ' s', throughput: units ? `${Math.round(units / r.wall).toLocaleString('en-US')} ${unitName}/s` : '', rss: Number.isFinite(r.rss) ? r.rss.toFixed(0) + ' MB' : '' });
 const goal = (name, ok, detail) => goals.push({ name, result: ok === null ? 'n/a' : ok ? 'PASS' : 'FAIL', detail });
 
+function printTables() {
+  const head = { what: 'what', wall: 'wall', throughput: 'throughput', rss: 'peak RSS' };
+  const w = (k) => Math.max(...rows.map((r) => String(r[k]).length), head[k].length);
+  const cols = ['what', 'wall', 'throughput', 'rss'];
+  const line = (r) => '| ' + cols.map((c) => String(r[c]).padEnd(w(c))).join(' | ') + ' |';
+  console.log(`\nfaultline bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} run(s) each, medians (peak RSS = max)\n`);
+  console.log(line(head));
+  console.log('|' + cols.map((c) => '-'.repeat(w(c) + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+  console.log('\n| goal | result | measured |\n|---|---|---|');
+  for (const g of goals) console.log(`| ${g.name} | ${g.result} | ${g.detail} |`);
+}
+
+/**
+ * Rows over a database an ingest of `lines` lines filled: the terminal UI's first screen and every
+ * navigation step (issue 4, issue 7 goal 4), `faultline report`, and the analysis alone
+ * (classification + clustering + incidents, issue 3) with its records/s and peak RSS.
+ * `ingest` ({ wall } of that ingest, or null) gives the "classification does not halve ingest
+ * throughput" goal: ingest records/s as measured vs the same ingest without the analysis phase.
+ */
+function databaseRows(db, lines, ingest) {
+  const probe = spawnSync(process.execPath, [join(root, 'bench', 'tui-probe.mjs'), db], { encoding: 'utf8' });
+  if (probe.status === 0) {
+    const p = JSON.parse(probe.stdout);
+    rows.push({ what: `TUI first screen (open + overview head + visible incidents of ${p.incidents.toLocaleString('en-US')})`, wall: `${p.firstScreenMs.toFixed(0)} ms`, throughput: '', rss: '' });
+    rows.push({ what: `TUI keypress (slowest of ${p.keys} navigation steps: ${p.maxKeyStep})`, wall: `${p.maxKeyMs.toFixed(0)} ms`, throughput: `median ${p.medianKeyMs.toFixed(1)} ms`, rss: '' });
+    goal('TUI first screen < 1 s', p.firstScreenMs < 1000, `${p.firstScreenMs.toFixed(0)} ms`);
+    goal('TUI every keypress < 100 ms', p.maxKeyMs < 100, `${p.maxKeyMs.toFixed(0)} ms max (${p.maxKeyStep})${p.over100.length ? `; ≥ 100 ms: ${p.over100.join(', ')}` : ''}`);
+  } else {
+    goal('TUI first screen < 1 s', null, `probe failed: ${(probe.stderr || '').slice(-300)}`);
+  }
+  const rep = measure(process.execPath, [CLI, 'report', '--db', db, '-o', join(DIR, 'bench-report.md')]);
+  row('faultline report on that database', rep, 0, '');
+  goal('report < 3 s', rep.wall < 3, `${rep.wall.toFixed(2)} s`);
+
+  // Analysis alone: one run (it rewrites the analysis of the database, as a re-run of ingest does).
+  const an = spawnSync('/usr/bin/time', ['-v', process.execPath, join(root, 'bench', 'analysis-probe.mjs'), db], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(an.stderr ?? '');
+  if (an.status !== 0) {
+    goal('classification does not halve ingest throughput', null, `analysis probe failed: ${(an.stderr || '').slice(-300)}`);
+    return;
+  }
+  const a = JSON.parse(an.stdout);
+  const secs = a.analysisMs / 1000;
+  const rss = m ? Number(m[1]) / 1024 : NaN;
+  rows.push({
+    what: `analysis alone: classify ${a.failures.toLocaleString('en-US')} failures, ${a.incidents.toLocaleString('en-US')} incidents (of which TUI summaries ${(a.summariesMs / 1000).toFixed(2)} s)`,
+    wall: `${secs.toFixed(2)} s`, throughput: `${Math.round(a.records / secs).toLocaleString('en-US')} records/s`, rss: Number.isFinite(rss) ? `${rss.toFixed(0)} MB` : '',
+  });
+  if (ingest) {
+    // With classification: the ingest as measured. Without: the same ingest minus its analysis phase
+    // (approximated by this re-run of the analysis on the same data). Halved means ratio < 0.5.
+    const withRate = lines / ingest.wall;
+    const withoutRate = lines / Math.max(1e-9, ingest.wall - secs);
+    goal('classification does not halve ingest throughput (issue 3)', withRate / withoutRate >= 0.5,
+      `${Math.round(withRate).toLocaleString('en-US')} records/s with vs ${Math.round(withoutRate).toLocaleString('en-US')} without (ingest ${ingest.wall.toFixed(1)} s − analysis ${secs.toFixed(1)} s): ${(withRate / withoutRate).toFixed(2)}×`);
+  } else {
+    goal('classification does not halve ingest throughput (issue 3)', null, 'no ingest time: pass --ingest-seconds S with --db-only');
+  }
+  goal('analysis peak RSS < 300 MB', Number.isFinite(rss) ? rss < 300 : null, `${rss.toFixed(0)} MB`);
+}
+
+if (flag('--db-only')) {
+  const db = opt('--db', join(DIR, 'bench-log.db'));
+  if (!existsSync(db)) {
+    console.error(`bench: --db-only needs a database (${db} does not exist)`);
+    process.exit(1);
+  }
+  const count = spawnSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});process.stdout.write(String(d.prepare('SELECT IFNULL(sum(records),0) FROM sources').pluck().get()))`, db], { encoding: 'utf8', cwd: root });
+  const secs = opt('--ingest-seconds', null);
+  databaseRows(db, Number(count.stdout), secs ? { wall: Number(secs) } : null);
+  printTables();
+  process.exit(0);
+}
+
 // ---- access log ----
 const log = join(DIR, `combined-${LINES}.log`);
 gen('gen-access-log.mjs', log, LINES);
@@ -96,21 +174,8 @@ if (goaccess) {
 goal('ingest peak RSS < 300 MB', fl.rss < 300, `${fl.rss.toFixed(0)} MB`);
 goal('database ≤ half the raw log', dbBytes <= logBytes / 2, `${((dbBytes / logBytes) * 100).toFixed(0)}%`);
 
-// ---- terminal UI and report on the big database ----
-const probe = spawnSync(process.execPath, [join(root, 'bench', 'tui-probe.mjs'), db], { encoding: 'utf8' });
-if (probe.status === 0) {
-  const p = JSON.parse(probe.stdout);
-  rows.push({ what: `TUI first screen (open + overview view model, ${p.incidents.toLocaleString('en-US')} incidents)`, wall: `${p.firstScreenMs.toFixed(0)} ms`, throughput: '', rss: '' });
-  rows.push({ what: 'TUI incident records parsed in the background after the first frame', wall: `${p.preloadMs.toFixed(0)} ms`, throughput: '', rss: '' });
-  rows.push({ what: `TUI keypress (slowest of ${p.keys} navigation steps)`, wall: `${p.maxKeyMs.toFixed(0)} ms`, throughput: `median ${p.medianKeyMs.toFixed(1)} ms`, rss: '' });
-  goal('TUI first screen < 1 s', p.firstScreenMs < 1000, `${p.firstScreenMs.toFixed(0)} ms`);
-  goal('TUI every keypress < 100 ms', p.maxKeyMs < 100, `${p.maxKeyMs.toFixed(0)} ms max`);
-} else {
-  goal('TUI first screen < 1 s', null, `probe failed: ${(probe.stderr || '').slice(-300)}`);
-}
-const rep = measure(process.execPath, [CLI, 'report', '--db', db, '-o', join(DIR, 'bench-report.md')]);
-row('faultline report on that database', rep, 0, '');
-goal('report < 3 s', rep.wall < 3, `${rep.wall.toFixed(2)} s`);
+// ---- terminal UI, report and analysis alone on the big database ----
+databaseRows(db, LINES, fl);
 
 // ---- linear cost ----
 if (!quick) {
@@ -151,12 +216,4 @@ if (!quick) {
 }
 
 // ---- print ----
-const w = (k) => Math.max(...rows.map((r) => String(r[k]).length), k.length);
-const cols = ['what', 'wall', 'throughput', 'rss'];
-const line = (r) => '| ' + cols.map((c) => String(r[c]).padEnd(w(c))).join(' | ') + ' |';
-console.log(`\nfaultline bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} run(s) each, medians (peak RSS = max)\n`);
-console.log(line({ what: 'what', wall: 'wall', throughput: 'throughput', rss: 'peak RSS' }));
-console.log('|' + cols.map((c) => '-'.repeat(w(c) + 2)).join('|') + '|');
-for (const r of rows) console.log(line(r));
-console.log('\n| goal | result | measured |\n|---|---|---|');
-for (const g of goals) console.log(`| ${g.name} | ${g.result} | ${g.detail} |`);
+printTables();
