@@ -125,6 +125,8 @@ export class BatchWriter {
       return x !== x ? null : x; // NaN = null
     };
     const inserted = new Uint8Array(b.n);
+    /** The previous row had a free-text field (else `text` is still all null). */
+    let hadText = true;
     let di = 0;
     for (let i = 0; i < b.n; i++) {
       const bi = i * NI;
@@ -135,10 +137,15 @@ export class BatchWriter {
       const status = numOf(bn + 2);
       const durationMs = numOf(bn + 5);
       const failed = nums[bn + 7] === 1;
-      for (let k = 0; k < TEXT_FIELDS.length; k++) {
-        if (tp < textAt.length && textAt[tp] === bt + k) text[k] = texts[tp++]!;
-        else text[k] = null;
+      if (tp < textAt.length && textAt[tp]! < bt + NT) {
+        for (let k = 0; k < NT; k++) {
+          if (tp < textAt.length && textAt[tp] === bt + k) text[k] = texts[tp++]!;
+          else text[k] = null;
+        }
+      } else if (hadText) {
+        text.fill(null);
       }
+      hadText = tp > 0 && textAt[tp - 1]! >= bt;
       const hostId = idOf(bi + 2);
       const pathId = idOf(bi + 3);
       const clientId = idOf(bi + 4);
@@ -159,9 +166,7 @@ export class BatchWriter {
       const hasDetail = di < b.detail.length && b.detail[di]!.row === i;
       const query = text[0];
       if (!hasDetail && !failed && query !== null && query !== undefined && queryMayWarn(query)) this.insertWarnRow.run(requestId(sourceId, unit));
-      this.agg.add({
-        hostId: hostId ?? 0, pathId: pathId ?? 0, clientId: clientId ?? 0, uaId: uaId ?? 0, status, failed, lean: !hasDetail, ts, durationMs,
-      });
+      this.agg.addRow(hostId ?? 0, pathId ?? 0, clientId ?? 0, uaId ?? 0, status, failed, !hasDetail, ts, durationMs);
     }
     for (const x of b.detail) {
       if (!inserted[x.row]) continue;
