@@ -68,7 +68,8 @@ export class AnalysisRun {
    */
   constructor(
     readonly classifier: Classifier,
-    private readonly routes: Map<string, string>,
+    /** host + '\u0000' + path → route template (a Map from learnRouteTemplates, or a RouteTemplater). */
+    private readonly routes: { get(hostPathKey: string): string | undefined },
     opts: { gapMs?: number; slowMs?: number; deferred?: boolean } = {},
   ) {
     this.gapMs = opts.gapMs ?? DEFAULT_GAP_MS;

@@ -1,10 +1,13 @@
 /**
  * The lean analysis of a large store (see analyze.ts): the same result as the reference passes,
- * reading only what can change it.
+ * reading only what can change it, with memory bounded by failures and detail rows, not by the
+ * number of distinct paths, clients or user agents (a crawler's or a scanner's log has a new one on
+ * every line).
  *
- *  1. path_stats (one row per host + path): route templates, successes per route (routeSucceeds,
- *     newer API versions) and two clients per path (routeSucceedsForOtherClients: two distinct
- *     clients decide it), resolved to strings only for routes that have failures;
+ *  1. route templates, learned from the most requested paths (all of them up to LEARN_MAX), and
+ *     every path's route assigned in SQLite temporary tables (assignRoutes), with per-route counts;
+ *     only routes with a failure or a detail row get per-route state (routeSucceeds), and two
+ *     clients per path of the routes that have failures (routeSucceedsForOtherClients);
  *  2. requests per client address, for the addresses that failed (the scanner check);
  *  3. every row with detail (failures, HAR entries, records with headers or a body), hydrated: the
  *     reference observe() on it (404 paths per client, HAR sources, payload errors, warnings);
@@ -20,32 +23,40 @@ import type { AnalysisStore } from './analyze.js';
 import type { Classifier } from './classify.js';
 import { hostKinds } from './facts.js';
 import { collectGarbage } from './heap.js';
-import { learnRouteTemplates, templatePath } from './route-template.js';
+import { RouteTemplater, templatePath } from './route-template.js';
 import type { AnalysisOptions, AnalysisSummary } from './types.js';
 
 const MINUTE = 60_000;
 /** A route whose windows cover more minutes than this has its traffic read for every minute. */
 const MAX_ROUTE_MINUTES = 50_000;
+/**
+ * Paths route templates are learned from at most (the most requested). Real captures and logs have
+ * far fewer distinct paths, so for them templates are exactly those of learnRouteTemplates.
+ */
+export const LEARN_MAX = 25_000;
 
 /** What the lean analysis reads (src/store's LeanReader implements it). */
 export interface LeanSource {
   requestCount(): number;
-  pathStats(): Iterable<{
-    hostId: number; pathId: number; host: string | null; path: string | null; n: number; failed: number; leanOk: number;
-    pairs: Array<[number, number]>;
-  }>;
+  learningPaths(limit: number): Iterable<{ host: string | null; path: string; count: number }>;
+  /** Routes every path (temporary tables); returns the number of distinct templates of paths. */
+  assignRoutes(templateOf: (host: string | null, path: string | null) => string): number;
+  releaseRoutes(): void;
+  routeTotals(): Iterable<{ host: string | null; route: string; n: number; failed: number; leanOk: number }>;
+  okClientPairs(): Iterable<{ host: string | null; route: string; client: string }>;
+  hosts(): Iterable<{ hostId: number; host: string }>;
   /** Dictionary string of an id (null for 0). */
   str(id: number): string | null;
   failureClientTotals(): Iterable<{ ip: string; n: number }>;
   richRows(): Iterable<StoredRequest>;
   warningCandidates(hostIds: readonly number[]): Iterable<{
     id: number; sourceId: number; ts: number | null; status: number | null; hostId: number; pathId: number;
-    host: string | null; path: string | null; query: string | null; scheme: string | null;
+    host: string | null; path: string | null; query: string | null; scheme: string | null; route: string | null;
   }>;
   failures(): Iterable<StoredRequest>;
   /** One request by id (evidence of an incident's sample members). */
   get(id: number): StoredRequest | null;
-  trafficCells(pairs: Iterable<[number, number, number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): Iterable<[number, number, number, number]>;
+  trafficCells(routes: Iterable<[string | null, string, number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): Iterable<[number, number, number, number]>;
 }
 
 /** Unions [a, b] minute intervals; returns sorted disjoint intervals. */
@@ -62,53 +73,38 @@ function unionIntervals(list: Array<[number, number]>): Array<[number, number]> 
 
 export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: Classifier, opts: AnalysisOptions, t0: number): AnalysisSummary {
   collectGarbage();
-  // 1. Paths: route templates first (they need every path), then per-route successes.
-  const stats = [...src.pathStats()];
-  const routes = learnRouteTemplates(
-    (function* () {
-      for (const s of stats) if (s.path !== null) yield { host: s.host, path: s.path, count: s.n, failed: s.failed };
-    })(),
-  );
-  const run = new AnalysisRun(classifier, routes, {
+  try {
+    return analyzeLeanRouted(store, src, classifier, opts, t0);
+  } finally {
+    src.releaseRoutes();
+  }
+}
+
+function analyzeLeanRouted(store: AnalysisStore, src: LeanSource, classifier: Classifier, opts: AnalysisOptions, t0: number): AnalysisSummary {
+  // 1. Routes: templates learned (bounded), every path routed in SQLite, per-route counts.
+  const templater = RouteTemplater.learn(src.learningPaths(LEARN_MAX));
+  const routeCount = src.assignRoutes((host, path) => templater.template(host, path));
+  const run = new AnalysisRun(classifier, templater, {
     gapMs: opts.gapMs ?? DEFAULT_GAP_MS, slowMs: opts.slowMs ?? DEFAULT_SLOW_MS, deferred: true,
   });
-  const pathIds = new Map<string, [number, number]>();
-  /** host\0route of every path_stats row (index-aligned with stats). */
-  const routeKeyOf: string[] = new Array(stats.length);
-  const routeOf: string[] = new Array(stats.length);
-  const failingRoutes = new Set<string>();
-  const publicHosts = new Set<number>();
-  const hostChecked = new Set<number>();
-  for (let i = 0; i < stats.length; i++) {
-    const s = stats[i]!;
-    const key = (s.host ?? '') + '\u0000' + (s.path ?? '');
-    if (s.path !== null) pathIds.set(key, [s.hostId, s.pathId]);
-    const route = routes.get(key) ?? templatePath(s.path ?? '');
-    routeOf[i] = route;
-    routeKeyOf[i] = (s.host ?? '') + '\u0000' + route;
-    run.context.addOk(s.host, route, s.leanOk);
-    if (s.failed > 0) failingRoutes.add(routeKeyOf[i]!);
-    if (s.hostId !== 0 && !hostChecked.has(s.hostId)) {
-      hostChecked.add(s.hostId);
-      if (hostKinds(s.host).has('public-ip')) publicHosts.add(s.hostId);
-    }
+  for (const r of src.routeTotals()) {
+    // Only a route with a failure or a detail row is asked about (routeSucceeds); any other route's
+    // successes matter only for its API version.
+    if (r.n > r.leanOk) run.context.addOk(r.host, r.route, r.leanOk);
+    else if (r.leanOk > 0) run.context.addOkVersion(r.host, r.route);
   }
   // Clients of successes matter only where something failed ("succeeds for other clients").
-  for (let i = 0; i < stats.length; i++) {
-    const s = stats[i]!;
-    if (s.pairs.length === 0 || !failingRoutes.has(routeKeyOf[i]!)) continue;
-    for (const [c, u] of s.pairs) run.context.addOkClient(s.host, routeOf[i]!, `${src.str(c) ?? '-'} ${src.str(u) ?? '-'}`);
-  }
+  for (const c of src.okClientPairs()) run.context.addOkClient(c.host, c.route, c.client);
+  const publicHosts: number[] = [];
+  for (const h of src.hosts()) if (hostKinds(h.host).has('public-ip')) publicHosts.push(h.hostId);
   // 2. Requests per client address (scanner check), for the addresses that failed.
   for (const { ip, n } of src.failureClientTotals()) run.context.setClientTotal(ip, n);
   // 3. Rows with detail: the reference observation.
   for (const r of src.richRows()) run.observe(r as RunRecord);
   run.requests = src.requestCount();
   // 4. Successes without detail that may raise a warning.
-  const routeByPair = new Map<string, string>();
-  for (let i = 0; i < stats.length; i++) routeByPair.set(`${stats[i]!.hostId} ${stats[i]!.pathId}`, routeOf[i]!);
-  for (const w of src.warningCandidates([...publicHosts])) {
-    const route = routeByPair.get(`${w.hostId} ${w.pathId}`) ?? templatePath(w.path ?? '');
+  for (const w of src.warningCandidates(publicHosts)) {
+    const route = w.route ?? templatePath(w.path ?? '');
     const rec: RunRecord = {
       id: w.id, sourceId: w.sourceId, sourceKind: 'log', failed: false,
       ts: w.ts, method: null, scheme: w.scheme, host: w.host, path: w.path, query: w.query, status: w.status, httpVersion: null,
@@ -125,12 +121,12 @@ export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: C
   // 6. Incidents, with traffic loaded for their routes and windows.
   const result = run.finish((id) => src.get(id), (want) => {
     collectGarbage();
-    loadTraffic(run, src, stats, routeKeyOf, want);
+    loadTraffic(run, src, want);
     collectGarbage();
   }, { stream: true });
   store.applyAnalysis({
-    routes,
-    pathIds,
+    routes: new Map(),
+    leanRoutes: true,
     classifications: result.classifications(),
     incidents: collectingEvery(result.incidentStream(), 20_000),
     warnings: result.warnings,
@@ -142,7 +138,7 @@ export function analyzeLean(store: AnalysisStore, src: LeanSource, classifier: C
     unknown: result.unknown,
     incidents: result.incidentCount,
     warnings: result.warnings.length,
-    routes: new Set(routes.values()).size,
+    routes: routeCount,
     rules: classifier.rules.length,
     elapsedMs: Date.now() - t0,
   };
@@ -158,14 +154,14 @@ function* collectingEvery<T>(items: Iterable<T>, n: number): IterableIterator<T>
 }
 
 /** Reads per-minute traffic of the requested routes over their windows and hands it to the context. */
-function loadTraffic(run: AnalysisRun, src: LeanSource, stats: Array<{ hostId: number; pathId: number }>, routeKeyOf: string[], want: TrafficRequest): void {
+function loadTraffic(run: AnalysisRun, src: LeanSource, want: TrafficRequest): void {
   const routeNo = new Map<string, number>();
-  const keys: string[] = [];
-  for (const rk of want.keys()) { routeNo.set(rk, keys.length); keys.push(rk); }
-  const pairs: Array<[number, number, number]> = [];
-  for (let i = 0; i < stats.length; i++) {
-    const no = routeNo.get(routeKeyOf[i]!);
-    if (no !== undefined) pairs.push([stats[i]!.hostId, stats[i]!.pathId, no]);
+  const routes: Array<[string | null, string, number]> = [];
+  for (const rk of want.keys()) {
+    const cut = rk.indexOf('\u0000');
+    const host = rk.slice(0, cut);
+    routes.push([host === '' ? null : host, rk.slice(cut + 1), routeNo.size]);
+    routeNo.set(rk, routeNo.size);
   }
   const spans = new Map<number, Array<[number, number]>>();
   const allMinutes = new Set<number>();
@@ -182,7 +178,7 @@ function loadTraffic(run: AnalysisRun, src: LeanSource, stats: Array<{ hostId: n
   }
   // Cells come grouped by route and ordered by minute: columns per route, no object per cell.
   const cols = new Map<number, { minute: number[]; total: number[]; failed: number[] }>();
-  for (const [no, m, n, f] of src.trafficCells(pairs, spans, allMinutes)) {
+  for (const [no, m, n, f] of src.trafficCells(routes, spans, allMinutes)) {
     let c = cols.get(no);
     if (!c) { c = { minute: [], total: [], failed: [] }; cols.set(no, c); }
     c.minute.push(m);

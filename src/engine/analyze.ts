@@ -28,6 +28,8 @@ export interface AnalysisStore {
   leanSource?(): LeanSource;
   applyAnalysis(a: {
     routes: Map<string, string>;
+    /** The routes are in the lean source's temporary tables (LeanSource.assignRoutes). */
+    leanRoutes?: boolean;
     pathIds?: Map<string, [number, number]>;
     classifications: Iterable<{ id: number; ts?: number | null; cause: string; subcause: string; ruleId: string }>;
     incidents: Iterable<IncidentRecord>;

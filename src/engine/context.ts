@@ -145,6 +145,14 @@ export class AnalysisContext {
 
   private addOkAt(rk: string, host: string | null, route: string, n: number): void {
     this.routeStat(rk).ok += n;
+    this.addOkVersion(host, route);
+  }
+
+  /**
+   * A route with successes that no failure is on (so never asked about): only its API version
+   * matters, for "a newer version succeeds" on its /v1/ sibling. No per-route state is kept.
+   */
+  addOkVersion(host: string | null, route: string): void {
     const v = this.versionOf(route);
     if (v) {
       const vk = (host ?? '') + '\u0000' + v.key;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnRouteTemplates, segmentPattern, templatePath } from './route-template.js';
+import { learnRouteTemplates, RouteTemplater, segmentPattern, templatePath } from './route-template.js';
 
 function learn(paths: string[], host: string | null = 'api.example.com'): (p: string) => string {
   const m = learnRouteTemplates(paths.map((path) => ({ host, path, count: 1 })));
@@ -91,5 +91,31 @@ describe('learned templates', () => {
     const t = learn(['/img/a1.png', '/img/b2.png', '/img/c3.png', '/img/logo.png']);
     expect(t('/img/a1.png')).toBe('/img/{id}.png');
     expect(t('/img/logo.png')).toBe('/img/logo.png');
+  });
+});
+
+describe('RouteTemplater (learning from a bounded set of paths)', () => {
+  // Synthetic paths: users with ids and names, a crawler's per-page slugs, versions.
+  const rows = [
+    ...Array.from({ length: 60 }, (_, i) => `/users/u${i * 7}/repos`),
+    ...Array.from({ length: 50 }, (_, i) => `/docs/page-${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}/edit`),
+    '/users/me/repos', '/v1/items/3', '/v2/items/4', '/health', '/',
+  ].map((path) => ({ host: 'api.example.com', path, count: 1 }));
+
+  it('gives every learned path the template learnRouteTemplates gives it', () => {
+    const m = learnRouteTemplates(rows);
+    const t = RouteTemplater.learn(rows);
+    for (const r of rows) expect(t.template(r.host, r.path)).toBe(m.get(`${r.host}\u0000${r.path}`));
+    expect(t.get(`api.example.com\u0000/users/u7/repos`)).toBe('/users/{id}/repos');
+  });
+
+  it('templates an unseen path as the merges it falls under', () => {
+    const t = RouteTemplater.learn(rows);
+    expect(t.template('api.example.com', '/users/u99999/repos')).toBe('/users/{id}/repos'); // id-like sibling of merged ids
+    expect(t.template('api.example.com', '/docs/page-zz/edit')).toBe('/docs/{param}/edit'); // a high-cardinality position
+    expect(t.template('api.example.com', '/users/someone/repos')).toBe('/users/someone/repos'); // not id-like: stays literal
+    expect(t.template('api.example.com', '/v3/items/9')).toBe('/v3/items/{id}'); // versions are never merged
+    expect(t.template('other.example.com', '/a/123')).toBe(templatePath('/a/123')); // unknown host: patterns only
+    expect(t.template(null, null)).toBe('/');
   });
 });

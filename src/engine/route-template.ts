@@ -116,9 +116,15 @@ interface Node {
   mergedKeys: Set<string> | null;
   merged: Node | null;
   mergedName: string;
+  /**
+   * Which unseen literal siblings the merge stands for (RouteTemplater on paths it did not learn):
+   * 'id' every id-like literal, 'all' every literal, null none (a merge by shared continuation
+   * names its members only).
+   */
+  mergeRule: 'id' | 'all' | null;
 }
 
-const newNode = (): Node => ({ children: new Map(), count: 0, mergedKeys: null, merged: null, mergedName: '' });
+const newNode = (): Node => ({ children: new Map(), count: 0, mergedKeys: null, merged: null, mergedName: '', mergeRule: null });
 
 function insert(root: Node, segs: string[], count: number): void {
   let n = root;
@@ -163,12 +169,15 @@ function mergeChildren(node: Node, depth: number, o: Required<TemplateOptions>):
   if (literals.length < 2) return;
   let mergeKeys: string[] = [];
   let name = '{param}';
+  let rule: Node['mergeRule'] = null;
   const idLike = literals.filter(isIdLike);
   if (idLike.length >= o.minIdLike && idLike.length * 2 >= literals.length) {
     mergeKeys = idLike;
     name = '{id}';
+    rule = 'id';
   } else if (depth > 0 && literals.length >= o.highCardinality) {
     mergeKeys = literals;
+    rule = 'all';
   } else if (depth > 0 && literals.length >= o.minShared) {
     const bySig = new Map<string, string[]>();
     for (const k of literals) {
@@ -191,6 +200,7 @@ function mergeChildren(node: Node, depth: number, o: Required<TemplateOptions>):
   }
   node.mergedKeys = new Set(mergeKeys);
   node.mergedName = name;
+  node.mergeRule = rule;
   node.merged = newNode();
   const target = node.merged;
   for (const [ext, keys] of byExt) {
@@ -203,6 +213,12 @@ function mergeChildren(node: Node, depth: number, o: Required<TemplateOptions>):
   }
 }
 
+/** True when `seg`, a literal the trie did not see at this node, belongs to the node's merge. */
+function mergesUnseen(n: Node, seg: string): boolean {
+  if (n.mergeRule === null || seg === '' || isPlaceholder(seg) || VERSION_RE.test(seg)) return false;
+  return n.mergeRule === 'all' || isIdLike(seg);
+}
+
 function walk(root: Node, segs: string[]): string {
   let n: Node | undefined = root;
   const out: string[] = [];
@@ -212,29 +228,68 @@ function walk(root: Node, segs: string[]): string {
     if (direct) { out.push(s); n = direct; continue; }
     const viaMerge: Node | undefined = n.merged?.children.get(s);
     if (viaMerge) { out.push(n.mergedName + splitExt(s)[1]); n = viaMerge; continue; }
+    // Only a path outside the learned set gets here (RouteTemplater): a sibling of merged literals
+    // that the merge's rule covers is templated as they were.
+    if (mergesUnseen(n, s)) {
+      const key = n.mergedName + splitExt(s)[1];
+      out.push(key);
+      n = n.children.get(key);
+      continue;
+    }
     out.push(s);
     n = undefined;
   }
   return '/' + out.join('/');
 }
 
-/** Learns templates from distinct host+path rows; returns host + '\u0000' + path → template. */
-export function learnRouteTemplates(rows: Iterable<RouteKeyRow>, opts: TemplateOptions = {}): Map<string, string> {
+function learnRoots(rows: Iterable<RouteKeyRow>, opts: TemplateOptions, each?: (host: string, path: string, segs: string[]) => void): Map<string, Node> {
   const o: Required<TemplateOptions> = { highCardinality: opts.highCardinality ?? 40, minIdLike: opts.minIdLike ?? 3, minShared: opts.minShared ?? 4 };
   const roots = new Map<string, Node>();
-  const patterned: Array<[string, string, string[]]> = [];
   for (const r of rows) {
     const host = r.host ?? '';
     const segs = splitPath(r.path).map(templateSegment);
     let root = roots.get(host);
     if (!root) { root = newNode(); roots.set(host, root); }
     insert(root, segs, r.count);
-    patterned.push([host, r.path, segs]);
+    each?.(host, r.path, segs);
   }
   for (const root of roots.values()) learn(root, 0, o);
+  return roots;
+}
+
+/** Learns templates from distinct host+path rows; returns host + '\u0000' + path → template. */
+export function learnRouteTemplates(rows: Iterable<RouteKeyRow>, opts: TemplateOptions = {}): Map<string, string> {
+  const patterned: Array<[string, string, string[]]> = [];
+  const roots = learnRoots(rows, opts, (host, path, segs) => patterned.push([host, path, segs]));
   const out = new Map<string, string>();
   for (const [host, path, segs] of patterned) out.set(host + '\u0000' + path, walk(roots.get(host)!, segs));
   return out;
+}
+
+/**
+ * Templates learned from a set of paths, for any path: the same template as learnRouteTemplates for
+ * a path of the set, and for another one what the learned merges say about it (an id-like sibling of
+ * merged ids is an {id} too). A large store learns from its most requested paths only and templates
+ * the rest with this (memory bounded by the learned set, not by the distinct paths stored).
+ */
+export class RouteTemplater {
+  private constructor(private readonly roots: Map<string, Node>) {}
+
+  static learn(rows: Iterable<RouteKeyRow>, opts: TemplateOptions = {}): RouteTemplater {
+    return new RouteTemplater(learnRoots(rows, opts));
+  }
+
+  template(host: string | null, path: string | null): string {
+    const p = path ?? '';
+    const root = this.roots.get(host ?? '');
+    return root ? walk(root, splitPath(p).map(templateSegment)) : templatePath(p);
+  }
+
+  /** host + '\u0000' + path → template (the Map interface AnalysisRun reads). */
+  get(key: string): string {
+    const cut = key.indexOf('\u0000');
+    return cut < 0 ? this.template(null, key) : this.template(key.slice(0, cut), key.slice(cut + 1));
+  }
 }
 
 /** Pattern-only template for a single path (no learning): for records seen outside the learned set. */

@@ -4,6 +4,11 @@ import type { Db } from './open.js';
 export interface AnalysisWrite {
   /** host + '\u0000' + path → route template. */
   routes: Map<string, string>;
+  /**
+   * The routes are in LeanReader.assignRoutes' temporary tables (a large store: one row per path is
+   * never held in memory); `routes` is then ignored.
+   */
+  leanRoutes?: boolean;
   /** host + '\u0000' + path → [host id (0 = none), path id], when the engine read them (saves a lookup per path). */
   pathIds?: Map<string, [number, number]>;
   classifications: Iterable<{ id: number; ts?: number | null; cause: string; subcause: string; ruleId: string }>;
@@ -33,8 +38,14 @@ export function applyAnalysis(db: Db, a: AnalysisWrite): void {
     const dictId = db.prepare('SELECT id FROM dict WHERE s = ?').pluck();
     const insRoute = db.prepare('INSERT INTO routes(host, template) VALUES (?, ?) ON CONFLICT(host, template) DO UPDATE SET host = host RETURNING id').pluck();
     const insPathRoute = db.prepare('INSERT OR REPLACE INTO path_routes(host_id, path_id, route_id) VALUES (?, ?, ?)');
+    if (a.leanRoutes) {
+      // Route ids in the order of each route's first path, as the Map below would give them.
+      db.exec(`INSERT INTO routes(host, template) SELECT host, template FROM temp.lean_route WHERE listed = 1 ORDER BY no;
+        INSERT OR REPLACE INTO path_routes(host_id, path_id, route_id) SELECT p.host_id, p.path_id, r.id FROM temp.lean_path_route p
+          JOIN temp.lean_route lr ON lr.no = p.route_no JOIN routes r ON r.host = lr.host AND r.template = lr.template WHERE p.path_id <> 0;`);
+    }
     const routeIds = new Map<string, number>();
-    for (const [key, template] of a.routes) {
+    for (const [key, template] of a.leanRoutes ? [] : a.routes) {
       const cut = key.indexOf('\u0000');
       const host = key.slice(0, cut);
       const rk = host + '\u0000' + template;

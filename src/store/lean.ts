@@ -8,21 +8,6 @@ import type { Header, StoredRequest, Timings } from '../core/types.js';
 import type { Db } from './open.js';
 import { stmt } from './statements.js';
 
-/** One (host, path) of path_stats with its strings (route templating and context seeding). */
-export interface PathStatRow {
-  hostId: number;
-  pathId: number;
-  host: string | null;
-  /** null when the requests had no path (pathId 0). */
-  path: string | null;
-  n: number;
-  failed: number;
-  /** Successes (2xx/3xx, not failed) stored without detail. */
-  leanOk: number;
-  /** Up to two distinct (client id, user agent id) pairs of those successes; 0 = none. */
-  pairs: Array<[number, number]>;
-}
-
 /** A success without detail, as the warning checks need it (they read only host, scheme, query, ts). */
 export interface LeanRow {
   id: number;
@@ -35,6 +20,8 @@ export interface LeanRow {
   path: string | null;
   query: string | null;
   scheme: string | null;
+  /** Its route (assignRoutes), null when its path has none. */
+  route: string | null;
 }
 
 /** (route number, minute, requests, failed) for the traffic windows analysis asked about. */
@@ -86,16 +73,115 @@ export class LeanReader {
     return stmt(this.db, 'SELECT IFNULL(sum(n), 0) FROM path_stats').pluck().get() as number;
   }
 
-  /** Every (host, path) with the writer's counts, in (host id, path id) order. */
-  *pathStats(): IterableIterator<PathStatRow> {
-    const rows = stmt(this.db, `SELECT g.host_id, g.path_id, h.s, p.s, g.n, g.failed, g.lean_ok, g.c1, g.u1, g.c2, g.u2
-      FROM path_stats g LEFT JOIN dict p ON p.id = g.path_id LEFT JOIN dict h ON h.id = g.host_id`).raw();
-    for (const r of rows.iterate() as IterableIterator<[number, number, string | null, string | null, number, number, number, number | null, number | null, number | null, number | null]>) {
-      const pairs: Array<[number, number]> = [];
-      if (r[7] !== null) pairs.push([r[7], r[8] ?? 0]);
-      if (r[9] !== null) pairs.push([r[9], r[10] ?? 0]);
-      yield { hostId: r[0], pathId: r[1], host: r[0] === 0 ? null : r[2], path: r[1] === 0 ? null : r[3], n: r[4], failed: r[5], leanOk: r[6], pairs };
+  /**
+   * The paths route templates are learned from, in (host id, path id) order: every path when there
+   * are at most `limit`, else the `limit` most requested ones (learning memory is bounded by the
+   * learned set; RouteTemplater templates the rest by what it learned).
+   */
+  *learningPaths(limit: number): IterableIterator<{ host: string | null; path: string; count: number }> {
+    const total = stmt(this.db, 'SELECT count(*) FROM path_stats WHERE path_id <> 0').pluck().get() as number;
+    const from = total <= limit
+      ? 'path_stats g'
+      : `(SELECT host_id, path_id, n FROM path_stats WHERE path_id <> 0 ORDER BY n DESC, host_id, path_id LIMIT ${Math.max(0, Math.floor(limit))}) g`;
+    const rows = stmt(this.db, `SELECT g.host_id, h.s, p.s, g.n FROM ${from} JOIN dict p ON p.id = g.path_id LEFT JOIN dict h ON h.id = g.host_id
+      WHERE g.path_id <> 0 ORDER BY g.host_id, g.path_id`).raw();
+    for (const r of rows.iterate() as IterableIterator<[number, string | null, string, number]>) yield { host: r[0] === 0 ? null : r[1], path: r[2], count: r[3] };
+  }
+
+  /**
+   * Gives every (host, path) of path_stats its route (`templateOf`), in temporary tables, not in
+   * memory: temp.lean_route (one row per host + template, with the summed path_stats counts) and
+   * temp.lean_path_route (host id, path id → route). Route numbers follow the first path (by host
+   * id, path id) of each route; `listed` routes have a path (not only requests without one).
+   * Returns the number of distinct templates of listed routes. Read by routeTotals, okClientPairs,
+   * warningCandidates, trafficCells and applyAnalysis ({ leanRoutes: true }); freed by releaseRoutes.
+   */
+  assignRoutes(templateOf: (host: string | null, path: string | null) => string): number {
+    const db = this.db;
+    this.releaseRoutes();
+    db.exec(`CREATE TEMP TABLE lean_route (no INTEGER PRIMARY KEY, host TEXT NOT NULL, template TEXT NOT NULL, listed INTEGER NOT NULL,
+        n INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, ok INTEGER NOT NULL DEFAULT 0, UNIQUE (host, template));
+      CREATE TEMP TABLE lean_path_route (host_id INTEGER NOT NULL, path_id INTEGER NOT NULL, route_no INTEGER NOT NULL,
+        PRIMARY KEY (host_id, path_id)) WITHOUT ROWID;`);
+    const upsert = db.prepare(`INSERT INTO temp.lean_route(host, template, listed) VALUES (?, ?, ?)
+      ON CONFLICT(host, template) DO UPDATE SET listed = max(listed, excluded.listed) RETURNING no`).pluck();
+    const insPath = db.prepare('INSERT INTO temp.lean_path_route VALUES (?, ?, ?)');
+    // A bounded cache in front of the upsert: most paths share a route with the path before them.
+    const cache = new Map<string, number>();
+    const routeNo = (host: string | null, template: string, listed: number): number => {
+      const key = (host ?? '') + '\u0000' + template;
+      let no = listed ? cache.get(key) : undefined;
+      if (no === undefined) {
+        no = upsert.get(host ?? '', template, listed) as number;
+        if (cache.size >= 50_000) cache.clear();
+        if (listed) cache.set(key, no);
+      }
+      return no;
+    };
+    // Pages by primary key (no write may run while a read iterates on the same connection).
+    const page = db.prepare(`SELECT g.host_id, g.path_id, h.s, p.s FROM path_stats g JOIN dict p ON p.id = g.path_id LEFT JOIN dict h ON h.id = g.host_id
+      WHERE g.path_id <> 0 AND (g.host_id > ? OR (g.host_id = ? AND g.path_id > ?)) ORDER BY g.host_id, g.path_id LIMIT 4096`).raw();
+    let lastHost = -1;
+    let lastPath = -1;
+    for (;;) {
+      const rows = page.all(lastHost, lastHost, lastPath) as Array<[number, number, string | null, string]>;
+      if (rows.length === 0) break;
+      db.transaction(() => {
+        for (const [hostId, pathId, h, path] of rows) {
+          const host = hostId === 0 ? null : h;
+          insPath.run(hostId, pathId, routeNo(host, templateOf(host, path), 1));
+        }
+      })();
+      [lastHost, lastPath] = rows[rows.length - 1]!;
     }
+    // Requests without a path count on their host's "/" route, which lists no path of its own.
+    const noPath = db.prepare('SELECT g.host_id, h.s FROM path_stats g LEFT JOIN dict h ON h.id = g.host_id WHERE g.path_id = 0').raw().all() as Array<[number, string | null]>;
+    db.transaction(() => {
+      for (const [hostId, h] of noPath) {
+        const host = hostId === 0 ? null : h;
+        insPath.run(hostId, 0, routeNo(host, templateOf(host, null), 0));
+      }
+    })();
+    db.exec('CREATE INDEX temp.lean_path_route_no ON lean_path_route(route_no)');
+    db.exec(`UPDATE temp.lean_route SET n = s.n, failed = s.failed, ok = s.ok FROM (
+        SELECT p.route_no, sum(g.n) AS n, sum(g.failed) AS failed, sum(g.lean_ok) AS ok
+        FROM temp.lean_path_route p JOIN path_stats g ON g.host_id = p.host_id AND g.path_id = p.path_id GROUP BY p.route_no
+      ) s WHERE s.route_no = lean_route.no`);
+    return db.prepare('SELECT count(DISTINCT template) FROM temp.lean_route WHERE listed = 1').pluck().get() as number;
+  }
+
+  /** Drops assignRoutes' temporary tables. */
+  releaseRoutes(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.lean_path_route; DROP TABLE IF EXISTS temp.lean_route;');
+  }
+
+  /** Every route of assignRoutes with its summed counts (leanOk: successes stored without detail). */
+  *routeTotals(): IterableIterator<{ host: string | null; route: string; n: number; failed: number; leanOk: number }> {
+    const rows = this.db.prepare('SELECT host, template, n, failed, ok FROM temp.lean_route ORDER BY no').raw();
+    for (const r of rows.iterate() as IterableIterator<[string, string, number, number, number]>) {
+      yield { host: r[0] === '' ? null : r[0], route: r[1], n: r[2], failed: r[3], leanOk: r[4] };
+    }
+  }
+
+  /**
+   * The (up to two per path) clients seen succeeding without detail on routes that have failures,
+   * as "ip user-agent" ("-" for none), in (host id, path id) order.
+   */
+  *okClientPairs(): IterableIterator<{ host: string | null; route: string; client: string }> {
+    const rows = this.db.prepare(`SELECT lr.host, lr.template, g.c1, g.u1, g.c2, g.u2 FROM temp.lean_route lr
+      JOIN temp.lean_path_route p ON p.route_no = lr.no JOIN path_stats g ON g.host_id = p.host_id AND g.path_id = p.path_id
+      WHERE lr.failed > 0 AND (g.c1 IS NOT NULL OR g.c2 IS NOT NULL) ORDER BY g.host_id, g.path_id`).raw();
+    for (const r of rows.iterate() as IterableIterator<[string, string, number | null, number | null, number | null, number | null]>) {
+      const host = r[0] === '' ? null : r[0];
+      if (r[2] !== null) yield { host, route: r[1], client: `${this.str(r[2]) ?? '-'} ${this.str(r[3] ?? 0) ?? '-'}` };
+      if (r[4] !== null) yield { host, route: r[1], client: `${this.str(r[4]) ?? '-'} ${this.str(r[5] ?? 0) ?? '-'}` };
+    }
+  }
+
+  /** Every host (id and name) that has requests. */
+  *hosts(): IterableIterator<{ hostId: number; host: string }> {
+    const rows = this.db.prepare('SELECT g.host_id, h.s FROM (SELECT DISTINCT host_id FROM path_stats WHERE host_id <> 0) g JOIN dict h ON h.id = g.host_id').raw();
+    for (const r of rows.iterate() as IterableIterator<[number, string]>) yield { hostId: r[0], host: r[1] };
   }
 
   /** Requests per client address, for the addresses that have failures (the scanner check asks only about those). */
@@ -149,10 +235,12 @@ export class LeanReader {
    * bare public IP; one pass over the requests, only when there is such a host).
    */
   *warningCandidates(hostIds: readonly number[]): IterableIterator<LeanRow> {
-    const cols = 'r.id, r.ts, r.status, IFNULL(r.host_id, 0), IFNULL(r.path_id, 0), r.query, r.scheme_id';
-    type Row = [number, number | null, number | null, number, number, string | null, number | null];
+    const cols = `r.id, r.ts, r.status, IFNULL(r.host_id, 0), IFNULL(r.path_id, 0), r.query, r.scheme_id,
+      (SELECT lr.template FROM temp.lean_path_route p JOIN temp.lean_route lr ON lr.no = p.route_no
+        WHERE p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0))`;
+    type Row = [number, number | null, number | null, number, number, string | null, number | null, string | null];
     const hosts = hostIds.filter((h) => Number.isInteger(h) && h > 0);
-    const flagged = stmt(this.db, `SELECT ${cols} FROM warn_rows w CROSS JOIN req r WHERE r.id = w.id ORDER BY w.id`).raw();
+    const flagged = this.db.prepare(`SELECT ${cols} FROM warn_rows w CROSS JOIN req r WHERE r.id = w.id ORDER BY w.id`).raw();
     const sources: Array<IterableIterator<Row>> = [flagged.iterate() as IterableIterator<Row>];
     if (hosts.length) {
       // Rows already flagged come from warn_rows; these add the rest of the hosts' lean successes.
@@ -164,28 +252,30 @@ export class LeanReader {
       for (const r of rows) {
         yield {
           id: r[0], sourceId: Math.floor(r[0] / 2 ** 40), ts: r[1], status: r[2], hostId: r[3], pathId: r[4],
-          host: this.str(r[3]), path: this.str(r[4]), query: r[5], scheme: this.str(r[6]),
+          host: this.str(r[3]), path: this.str(r[4]), query: r[5], scheme: this.str(r[6]), route: r[7],
         };
       }
     }
   }
 
   /**
-   * Requests and stored failures per (route, minute) for the (host id, path id) pairs of the routes
-   * analysis asks about, restricted to the minutes it asks about (`windows`: route → sorted disjoint
-   * [first, last] minute intervals; a route in `allMinutes` gets every minute). One pass in SQLite
-   * (one index seek per request on those routes); only matching cells come back.
+   * Requests and stored failures per (route, minute) for the routes (of assignRoutes: host, template,
+   * and the number the caller gives it) analysis asks about, restricted to the minutes it asks about
+   * (`windows`: route number → sorted disjoint [first, last] minute intervals; a route in
+   * `allMinutes` gets every minute). One pass in SQLite (one index seek per request on those
+   * routes); only matching cells come back.
    */
-  *trafficCells(pairs: Iterable<[hostId: number, pathId: number, route: number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
+  *trafficCells(routes: Iterable<[host: string | null, template: string, route: number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
     const db = this.db;
     db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win;
       CREATE TEMP TABLE tr_pairs (host_id INTEGER NOT NULL, path_id INTEGER NOT NULL, route INTEGER NOT NULL, all_min INTEGER NOT NULL,
         PRIMARY KEY (host_id, path_id)) WITHOUT ROWID;
       CREATE TEMP TABLE tr_win (route INTEGER NOT NULL, last INTEGER NOT NULL, first INTEGER NOT NULL, PRIMARY KEY (route, last)) WITHOUT ROWID;`);
-    const insPair = db.prepare('INSERT OR REPLACE INTO temp.tr_pairs VALUES (?, ?, ?, ?)');
+    const insPairs = db.prepare(`INSERT OR REPLACE INTO temp.tr_pairs SELECT p.host_id, p.path_id, ?, ? FROM temp.lean_route lr
+      JOIN temp.lean_path_route p ON p.route_no = lr.no WHERE lr.host = ? AND lr.template = ?`);
     const insWin = db.prepare('INSERT OR REPLACE INTO temp.tr_win VALUES (?, ?, ?)');
     db.transaction(() => {
-      for (const [h, p, route] of pairs) insPair.run(h, p, route, allMinutes.has(route) ? 1 : 0);
+      for (const [host, template, route] of routes) insPairs.run(route, allMinutes.has(route) ? 1 : 0, host ?? '', template);
       for (const [route, list] of windows) if (!allMinutes.has(route)) for (const [a, b] of list) insWin.run(route, b, a);
     })();
     const MIN = 'CAST(floor(r.ts / 60000.0) AS INTEGER)';
