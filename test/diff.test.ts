@@ -3,7 +3,7 @@
  * result cross-checked against an independent count made from the stored requests.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
@@ -52,16 +52,23 @@ function read<T>(db: string, fn: (s: ReturnType<typeof openStore>) => T): T {
 }
 
 /** Runs the CLI action in-process, capturing what it writes on stdout. */
-function captureDiff(opts: Parameters<typeof runDiff>[0]): { out: string; d: DiffResult } {
+async function captureDiff(opts: Parameters<typeof runDiff>[0]): Promise<{ out: string; err: string; d: DiffResult }> {
   let out = '';
+  let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
     out += String(chunk);
     return true;
   });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const d = runDiff(opts);
-  vi.restoreAllMocks();
-  return { out, d };
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    const d = await runDiff(opts);
+    return { out, err, d };
+  } finally {
+    vi.restoreAllMocks();
+  }
 }
 
 const LOGS = (f: string): string => corpus(`logs/${f}`);
@@ -108,15 +115,15 @@ describe('diff of two databases (real ALB/ELB logs)', () => {
     expect(d.routes.reduce((s, r) => s + r.after!.failures, 0)).toBe(bFailed);
   });
 
-  it('--fail-on new exits 1 when B has new incidents, and 0 the other way round (gone only)', () => {
-    const fwd = captureDiff({ baseline: a, db: b, failOn: 'new', json: true });
+  it('--fail-on new exits 1 when B has new incidents, and 0 the other way round (gone only)', async () => {
+    const fwd = await captureDiff({ baseline: a, db: b, failOn: 'new', json: true });
     expect(process.exitCode).toBe(1);
     const json = JSON.parse(fwd.out) as DiffResult;
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['new', 'gone', 'changed', 'routes']));
     expect(json.new.length).toBe(fwd.d.new.length);
     process.exitCode = undefined;
 
-    const back = captureDiff({ baseline: b, db: a, failOn: 'new' });
+    const back = await captureDiff({ baseline: b, db: a, failOn: 'new' });
     expect(process.exitCode).toBeUndefined();
     expect(back.d.new).toEqual([]);
     expect(back.d.gone.map((k) => k.key).sort()).toEqual(fwd.d.new.map((k) => k.key).sort());
@@ -125,8 +132,60 @@ describe('diff of two databases (real ALB/ELB logs)', () => {
     // the baseline's routes are gone, not flagged (fewer failures is not a regression)
     expect(back.d.routes).toEqual([]);
     // but --fail-on changed,routes does not fire either
-    captureDiff({ baseline: b, db: a, failOn: 'changed,routes' });
+    await captureDiff({ baseline: b, db: a, failOn: 'changed,routes' });
     expect(process.exitCode).toBeUndefined();
+  });
+});
+
+describe('diff of two sets of files (each ingested into a temporary database)', () => {
+  const A = LOGS('elastic-beats__elb-http.log');
+  const B = LOGS('elastic-beats__application-lb-http.log');
+  it('--baseline-files A --files B finds what two databases built from A and B find; sides are labelled by their files', async () => {
+    const viaDbs = diffDatabases({ baseline: await buildDb([A]), db: await buildDb([B]) });
+    const viaFiles = await captureDiff({ baselineFiles: [A], files: [B], failOn: 'new' });
+    expect(viaFiles.d.new.length).toBeGreaterThan(0);
+    expect(body(viaFiles.d)).toEqual(body(viaDbs));
+    expect(viaFiles.d.baseline.label).toBe(A);
+    expect(viaFiles.d.current.label).toBe(B);
+    expect(viaFiles.out).toContain(B);
+    expect(process.exitCode).toBe(1); // --fail-on new works the same
+    // what was ingested is said on stderr, with the counts a plain ingest reports
+    expect(viaFiles.err).toContain(`baseline: ${A}: 5 requests, 0 failed, 0 skipped`);
+    expect(viaFiles.err).toMatch(/current: .*application-lb-http\.log: 10 requests, [1-9]\d* failed/);
+  });
+
+  it('several files per side, and a set against a database: the set is one side, whatever the order of its files', async () => {
+    const both = await captureDiff({ baselineFiles: [A], files: [B, A] });
+    const reversed = await captureDiff({ baselineFiles: [A], files: [A, B] });
+    expect(body(both.d)).toEqual(body(reversed.d));
+    expect(both.d.current.requests).toBe(15);
+    expect(both.d.current.label).toBe(`${B}, ${A}`);
+    const mixed = await captureDiff({ baseline: await buildDb([A]), files: [B, A] });
+    expect(body(mixed.d)).toEqual(body(both.d));
+  });
+
+  it('--files with --at splits the ingested set at a time, as --db with --at does', async () => {
+    const db = await buildDb([B]);
+    const viaDb = diffDatabases({ db, at: parseAt('2019-10-11T15:02:00Z') });
+    const viaFiles = await captureDiff({ files: [B], at: '2019-10-11T15:02Z' });
+    expect(body(viaFiles.d)).toEqual(body(viaDb));
+  });
+
+  it('refuses --db with --files (both typed), a rejected input file (exit 2, the file named) and --at with a baseline', async () => {
+    const notLog = path('notes.txt');
+    writeFileSync(notLog, 'shopping list\nmilk\neggs\n');
+    const cases: Array<[Parameters<typeof runDiff>[0], RegExp, number]> = [
+      [{ db: 'x.db', dbExplicit: true, files: [B], baselineFiles: [A] }, /--db and --files exclude each other/, 1],
+      [{ baselineFiles: [A, notLog], files: [B] }, /baseline: .*notes\.txt: .*matches no known access-log format/, 2],
+      [{ baselineFiles: [A], files: [B], at: '2019-10-11T15:02:00Z' }, /--at exclude each other/, 1],
+      [{ baselineFiles: [A] }, /needs the current side/, 1],
+    ];
+    for (const [opts, re, code] of cases) {
+      const err = await captureDiff(opts).then(() => null, (e: unknown) => e);
+      expect(err, String(re)).toBeInstanceOf(UserError);
+      expect((err as UserError).message).toMatch(re);
+      expect((err as UserError).exitCode).toBe(code);
+    }
   });
 });
 
@@ -430,4 +489,37 @@ describe('CLI', () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# faultline diff/);
   });
+
+  it.skipIf(!wired)('faultline diff --baseline-files A --files B, and files given where databases go: temporary databases removed, also after an error', () => {
+    const A = LOGS('elastic-beats__elb-http.log');
+    const B = LOGS('elastic-beats__application-lb-http.log');
+    const scratch = path('tmp');
+    mkdirSync(scratch);
+    const env = { ...process.env, NO_COLOR: '1', FAULTLINE_DB: '', TMPDIR: scratch };
+    const r = runCli(['diff', '--baseline-files', A, '--files', B, '--fail-on', 'new', '--json'], { env });
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout) as DiffResult;
+    expect(json.new.length).toBeGreaterThan(0);
+    expect(json.baseline.label).toBe(A);
+    // a HAR or log where a database is expected is read as a one-file side
+    const guessed = runCli(['diff', '--baseline', A, '--db', B, '--json'], { env });
+    expect(guessed.code, guessed.stderr).toBe(0);
+    expect(body(JSON.parse(guessed.stdout) as DiffResult)).toEqual(body(json));
+    const text = runCli(['diff', '--baseline', A, '--db', B], { env });
+    expect(text.stdout).toMatch(/New incidents: [1-9]/);
+    expect(text.stderr).toContain(`baseline: ${A}: 5 requests`);
+    const bad = runCli(['diff', '--baseline-files', A, '--files', join(ROOT, 'README.md')], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/current: .*README\.md/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readdirSync(scratch)).toEqual([]);
+    const help = runCli(['diff', '--help']);
+    expect(help.stdout).toContain('--baseline-files <files...>');
+    expect(help.stdout).toContain('faultline diff --baseline-files e2e-main.har --files e2e-pr.har --fail-on new');
+  });
 });
+
+/** The comparison without the side labels (which name databases or files). */
+function body(d: DiffResult): unknown {
+  return { ...d, baseline: { ...d.baseline, label: '' }, current: { ...d.current, label: '' } };
+}

@@ -175,21 +175,30 @@ export function createProgram(): Command {
 
   program
     .command('diff')
-    .description('what changed: incidents new, gone and changed, routes whose error rate, causes or p95 moved (two databases, or one split at a time)')
+    .description('what changed: incidents new, gone and changed, routes whose error rate, causes or p95 moved (two databases, two sets of files, or one split at a time)')
     .addOption(dbOption())
-    .option('--baseline <file>', 'the database to compare --db with')
-    .option('--at <time>', 'instead of --baseline: split --db at this time (ISO 8601 with a zone, e.g. a deploy)')
+    .option('--baseline <file>', 'the database to compare --db with (a HAR or log file here is ingested as a one-file baseline)')
+    .option('--baseline-files <files...>', 'instead of --baseline: HAR exports and access logs to ingest as the baseline (into a temporary database)')
+    .option('--files <files...>', 'instead of --db: HAR exports and access logs to ingest as the current side (into a temporary database)')
+    .option('--at <time>', 'instead of a baseline: split the current side at this time (ISO 8601 with a zone, e.g. a deploy)')
     .option('--json', 'as JSON: {"new":[…],"gone":[…],"changed":[…],"routes":[…]}')
     .option('--markdown', 'as markdown')
     .option('--fail-on <what>', 'exit 1 when any is found: new, changed, routes (comma-separated)')
+    .option('--format <id>', 'for sides given as files: force a format (as faultline ingest)')
+    .option('--log-format <spec>', 'for sides given as files: an nginx log_format or Apache LogFormat string')
+    .option('--rules <path...>', 'for sides given as files: extra rule files or directories')
+    .option('--gap <minutes>', 'for sides given as files: quiet minutes that split one incident from the next', '5')
     .addHelpText('after', examples([
+      'faultline diff --baseline-files e2e-main.har --files e2e-pr.har --fail-on new',
+      'faultline diff --baseline-files logs/mon/*.log --files logs/tue/*.log --markdown > diff.md',
       'faultline ingest e2e-main.har --db main.db && faultline ingest e2e-pr.har --db pr.db',
       'faultline diff --baseline main.db --db pr.db --fail-on new',
       'faultline diff --db week.db --at 2026-03-14T10:05:00Z --markdown > deploy-diff.md',
+      'faultline diff --files today.log --at 2026-03-14T10:05:00Z',
     ]))
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
       const { runDiff } = await import('./commands/diff.js');
-      runDiff(opts);
+      await runDiff({ ...opts, dbExplicit: cmd.getOptionValueSource('db') === 'cli' });
     });
 
   program

@@ -1,19 +1,18 @@
 /**
  * The SQL behind `faultline diff`. It lives here, not in src/store, on purpose: diff reads two
- * investigation databases side by side, each opened READ-ONLY by this module with better-sqlite3
- * (a Store owns one writable database and keeps its handle private). Nothing here writes to a
+ * investigation databases side by side, each opened READ-ONLY through src/store/open.ts (a Store
+ * owns one writable database and keeps its handle private). Nothing here writes to a
  * database file; the only table created is a TEMP table (connection-private, in memory), which
  * SQLite allows on a read-only connection.
  *
  * Every query is an aggregate (GROUP BY) whose result is bounded by routes × duration buckets or by
  * incidents × statuses × routes, never by the number of requests.
  */
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { MIGRATIONS } from '../store/migrations.js';
+import { openDb, type Db } from '../store/open.js';
 
-export type Db = Database.Database;
+export type { Db };
 
 /** [from, until) in epoch ms; a missing bound is open. Requests without a time are outside any bounded window. */
 export interface TimeWindow {
@@ -25,26 +24,15 @@ export function openReadonly(path: string, role: string): Db {
   if (!existsSync(path)) {
     throw new UserError(`${role} database ${path} does not exist`, { hint: `create it first: faultline ingest FILES… --db ${path}` });
   }
-  let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version !== MIGRATIONS.length) {
-      throw new UserError(`${role} database ${path} has schema ${version}, this faultline reads schema ${MIGRATIONS.length}`, {
-        hint: version > MIGRATIONS.length ? 'upgrade faultline' : 'open it once with this faultline (e.g. `faultline incidents --db …`) to upgrade it',
-      });
-    }
-    db.prepare('SELECT count(*) FROM requests').get();
-    return db;
+    // store/open.ts owns every connection: busy timeout, schema check, read-only media (B-33)
+    return openDb(path, { readonly: true });
   } catch (err) {
-    db?.close();
-    if (err instanceof UserError) throw err;
-    const code = (err as { code?: string }).code ?? '';
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new UserError(`${role} database ${path} is not a faultline database or is corrupt`, { hint: 're-create it from its sources with faultline ingest' });
-    }
-    throw new UserError(`cannot open ${role} database ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof UserError)) throw err;
+    const corrupt = /is corrupt/.test(err.message);
+    throw new UserError(`${role} ${corrupt ? `database ${path} is not a faultline database or is corrupt` : err.message}`, {
+      hint: corrupt ? 're-create it from its sources with faultline ingest' : err.hint,
+    });
   }
 }
 
