@@ -7,6 +7,8 @@ import { digitsAt, MAX_OFFSET_MIN, parseIsoUtc, utcMs } from '../../src/core/cal
 const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
+/** The same months keyed by their three character codes (no substring per line). */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([k, v]) => [(k.charCodeAt(0) << 16) | (k.charCodeAt(1) << 8) | k.charCodeAt(2), v]));
 
 /**
  * Parses the CLF time `10/Oct/2000:13:55:36 -0700` (brackets already removed; fractional seconds
@@ -16,7 +18,8 @@ const MONTHS: Record<string, number> = {
 export function parseClfTime(s: string): number | null {
   // dd/Mon/yyyy:HH:MM:SS[.fff] +zzzz
   if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return null;
-  const mon = MONTHS[s.slice(3, 6)];
+  const m0 = s.charCodeAt(3), m1 = s.charCodeAt(4), m2 = s.charCodeAt(5);
+  const mon = (m0 | m1 | m2) < 128 ? MONTH_CODES.get((m0 << 16) | (m1 << 8) | m2) : undefined;
   if (mon === undefined) return null;
   let i = 20;
   let frac = 0;

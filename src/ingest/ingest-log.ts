@@ -4,7 +4,7 @@ import type { LogFormat, LineParser } from '../../parsers/access-log/format.js';
 import { detectFormat, DETECT_LINES } from '../../parsers/access-log/detect.js';
 import { siblingsOf } from '../../parsers/access-log/registry.js';
 import type { BatchItem } from '../store/index.js';
-import { splitLines, type Line } from './lines.js';
+import { splitLineBatches, type Line } from './lines.js';
 import type { Batcher } from './parse-source.js';
 
 const EXCERPT = 200;
@@ -28,16 +28,23 @@ export async function ingestLog(
   sink: Batcher,
   opts: LogIngestOptions,
 ): Promise<LogFormat> {
-  const lines = splitLines(bytes);
+  const batches = splitLineBatches(bytes);
   const head: Line[] = [];
+  /** Lines of the last batch read for detection that come after the head. */
+  let rest: Line[] = [];
   let format = opts.format;
   // Buffer the first lines for detection (or for the fail-fast check of a forced format).
   let candidates = 0;
   while (candidates < DETECT_LINES) {
-    const next = await lines.next();
+    const next = await batches.next();
     if (next.done) break;
-    head.push(next.value);
-    if (next.value.text.trim() !== '') candidates++;
+    const lines = next.value;
+    let k = 0;
+    for (; k < lines.length && candidates < DETECT_LINES; k++) {
+      head.push(lines[k]!);
+      if (lines[k]!.text.trim() !== '') candidates++;
+    }
+    rest = lines.slice(k);
   }
   if (opts.resumeFromLine <= 1 || format === null) {
     const det = detectFormat(head.map((l) => l.text), format ? [format] : undefined);
@@ -108,13 +115,14 @@ export async function ingestLog(
       excerpt: line.text.slice(0, EXCERPT),
     };
   };
-  for (const line of head) {
-    const p = sink.add(handle(line), line.no + 1, line.offset);
-    if (p) await p;
-  }
-  for await (const line of lines) {
-    const p = sink.add(handle(line), line.no + 1, line.offset);
-    if (p) await p;
-  }
+  const run = async (lines: Line[]): Promise<void> => {
+    for (const line of lines) {
+      const p = sink.add(handle(line), line.no + 1, line.offset);
+      if (p) await p;
+    }
+  };
+  await run(head);
+  await run(rest);
+  for await (const lines of batches) await run(lines);
   return format;
 }

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** Lines longer than this are truncated and the reader resynchronises at the next newline (B-18). */
 export const DEFAULT_LINE_CAP = 1 << 20;
@@ -44,6 +44,15 @@ export function crEndsLines(head: Buffer, atEnd: boolean): boolean {
  * newline is still a line. Chunks may be reused by the producer once the next one is asked for.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_LINE_CAP): AsyncGenerator<Line> {
+  for await (const lines of splitLineBatches(chunks, cap)) yield* lines;
+}
+
+/**
+ * splitLines, one array of lines per input chunk: an async step per chunk rather than per line
+ * (the per-line promise cost ~0.3 µs, a tenth of parsing a line). A chunk that is all ASCII (most
+ * logs) is known valid UTF-8 at once, and its lines decode as latin1 (the same text, decoded faster).
+ */
+export async function* splitLineBatches(chunks: AsyncIterable<Buffer>, cap = DEFAULT_LINE_CAP): AsyncGenerator<Line[]> {
   // Choose the policy on the head. Small chunks (a pipe) are copied while more are read.
   const source = chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
@@ -71,14 +80,16 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
   let pos = 0; // absolute offset of chunk start
   let lfAfterCr = false; // crMode: the previous chunk ended with a CR, so a leading LF belongs to it
 
-  const emit = (buf: Buffer, truncated: boolean): Line => {
+  const emit = (buf: Buffer, truncated: boolean, ascii: boolean): Line => {
     let end = buf.length;
     if (!truncated && end > 0 && buf[end - 1] === 13) end--;
     const body = end === buf.length ? buf : buf.subarray(0, end);
-    const valid = isUtf8(body);
     lineNo++;
+    if (ascii) return { text: body.toString('latin1'), no: lineNo, offset, invalidUtf8: false, truncated };
+    const valid = isUtf8(body);
     return { text: body.toString('utf8'), no: lineNo, offset, invalidUtf8: !valid, truncated };
   };
+  let out: Line[] = [];
 
   async function* all(): AsyncGenerator<Buffer> {
     yield* head;
@@ -93,6 +104,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
 
   for await (const chunk of all()) {
     if (chunk.length === 0) continue;
+    const ascii = isAscii(chunk);
     let start = 0;
     if (lfAfterCr) {
       lfAfterCr = false;
@@ -126,8 +138,11 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
       }
       let line: Buffer;
       let truncated = overflow;
+      /** The line lies in this chunk alone (a carried head may hold a split UTF-8 sequence). */
+      let whole = false;
       if (carryLen === 0 && !overflow) {
         line = chunk.subarray(start, nl);
+        whole = true;
       } else {
         if (!overflow) {
           const room = cap - carryLen;
@@ -142,7 +157,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
         line = line.subarray(0, cap);
         truncated = true;
       }
-      yield emit(line, truncated);
+      out.push(emit(line, truncated, ascii && whole));
       carry = [];
       carryLen = 0;
       overflow = false;
@@ -163,6 +178,10 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_L
       }
     }
     pos += chunk.length;
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
-  if (carryLen > 0 || overflow) yield emit(Buffer.concat(carry, carryLen), overflow);
+  if (carryLen > 0 || overflow) yield [emit(Buffer.concat(carry, carryLen), overflow, false)];
 }
