@@ -91,10 +91,11 @@ function databaseRows(db, lines, ingest) {
   const probe = spawnSync(process.execPath, [join(root, 'bench', 'tui-probe.mjs'), db], { encoding: 'utf8' });
   if (probe.status === 0) {
     const p = JSON.parse(probe.stdout);
-    rows.push({ what: `TUI first screen (open + overview head + visible incidents of ${p.incidents.toLocaleString('en-US')})`, wall: `${p.firstScreenMs.toFixed(0)} ms`, throughput: '', rss: '' });
+    rows.push({ what: `TUI first screen (open + overview head + visible incidents of ${p.incidents.toLocaleString('en-US')})`, wall: `${p.firstScreenMs.toFixed(0)} ms`, throughput: `cpu ${p.firstScreenCpuMs.toFixed(0)} ms`, rss: '' });
     rows.push({ what: `TUI keypress (slowest of ${p.keys} navigation steps: ${p.maxKeyStep})`, wall: `${p.maxKeyMs.toFixed(0)} ms`, throughput: `median ${p.medianKeyMs.toFixed(1)} ms`, rss: '' });
+    rows.push({ what: `TUI keypress, most CPU (${p.maxKeyCpuStep})`, wall: '', throughput: `cpu ${p.maxKeyCpuMs.toFixed(0)} ms`, rss: '' });
     goal('TUI first screen < 1 s', p.firstScreenMs < 1000, `${p.firstScreenMs.toFixed(0)} ms`);
-    goal('TUI every keypress < 100 ms', p.maxKeyMs < 100, `${p.maxKeyMs.toFixed(0)} ms max (${p.maxKeyStep})${p.over100.length ? `; ≥ 100 ms: ${p.over100.join(', ')}` : ''}`);
+    goal('TUI every keypress < 100 ms', p.maxKeyMs < 100, `${p.maxKeyMs.toFixed(0)} ms max (${p.maxKeyStep}; its CPU time ${p.maxKeyCpuMs.toFixed(0)} ms at most)${p.over100.length ? `; ≥ 100 ms: ${p.over100.join(', ')}` : ''}`);
   } else {
     goal('TUI first screen < 1 s', null, `probe failed: ${(probe.stderr || '').slice(-300)}`);
   }

@@ -26,10 +26,11 @@ interface Summaries {
   timeline: TimelineView | null;
   incidentCauses: Array<{ cause: string; count: number }>;
   incidentStatuses: Array<{ status: number; count: number; incidents: number }>;
+  incidentSources: Array<{ path: string; incidents: number }>;
   failedBySource: Array<[number, number]>;
 }
 
-const SUMMARIES_V = 1;
+const SUMMARIES_V = 2;
 
 function computeSummaries(store: Store): Summaries {
   return {
@@ -38,6 +39,7 @@ function computeSummaries(store: Store): Summaries {
     timeline: timelineOf(store),
     incidentCauses: store.views.incidentCauseCounts(),
     incidentStatuses: store.views.incidentStatusCounts(),
+    incidentSources: store.views.incidentSourceCounts([...new Set(store.sources.all().map((s) => s.path))]),
     failedBySource: [...store.views.failedBySource()],
   };
 }
@@ -173,6 +175,7 @@ export function buildOverviewHead(store: Store): OverviewHead {
     incidentCount: sum.incidents,
     incidentCauses: sum.incidentCauses,
     incidentStatuses: sum.incidentStatuses,
+    incidentSources: sum.incidentSources,
     warnings: store.views.warnings().map((w) => w.data as unknown as WarningRecord),
     unknownFailures: causes.find((c) => c.cause === 'unknown')?.count ?? 0,
     redaction: store.views.meta<Record<string, number>>('redaction') ?? {},
@@ -199,6 +202,11 @@ export function pageIncidents(
   store: Store, q: IncidentQuery, limit: number, after: IncidentKey | null, timeline: TimelineView | null, backward = false,
 ): IncidentSummary[] {
   return withSparks(store, store.views.incidentPage(q, limit, after, backward), timeline);
+}
+
+/** Rows [offset, offset + limit) of a list materialised in the store (Views.materializeIncidents). */
+export function materializedIncidents(store: Store, table: string, offset: number, limit: number, timeline: TimelineView | null): IncidentSummary[] {
+  return withSparks(store, store.views.materializedPage(table, offset, limit), timeline);
 }
 
 /** Incidents [offset, offset + limit) of a query, for a jump with no neighbouring page known. */

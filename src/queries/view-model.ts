@@ -77,6 +77,8 @@ export interface OverviewHead {
   incidentCauses: Array<{ cause: string; count: number }>;
   /** Failures per status over every incident (the TUI's status filter choices), and how many incidents have each. */
   incidentStatuses: Array<{ status: number; count: number; incidents: number }>;
+  /** Incidents with members from each source (the TUI's source filter). */
+  incidentSources: Array<{ path: string; incidents: number }>;
   warnings: WarningRecord[];
   unknownFailures: number;
   /** Redaction counts per rule id (never values). */

@@ -46,7 +46,7 @@ function pager(q: IncidentQuery, size = 4): IncidentPager {
   }, size, 3);
 }
 
-const KINDS = ['everything', 'cause', 'rare cause', 'each status', 'each source', 'time window', 'search route word', 'search client', 'search nothing', 'cause + search + status'] as const;
+const KINDS = ['everything', 'cause', 'rare cause', 'each status', 'each source', 'time window', 'search route word', 'search client', 'search nothing', 'search wildcard characters', 'cause + search + status'] as const;
 
 /** The queries of one kind, built from the data itself: its causes, statuses, sources, an incident's window, route and client text. */
 function queriesOf(kind: (typeof KINDS)[number], sort: NonNullable<IncidentQuery['sort']>): IncidentQuery[] {
@@ -65,6 +65,8 @@ function queriesOf(kind: (typeof KINDS)[number], sort: NonNullable<IncidentQuery
     case 'search route word': return [{ sort, search: routeWord }];
     case 'search client': return [{ sort, search: [...records.values()].flatMap((r) => r.clients).find((c) => c.ip)!.ip!.slice(0, 6) }];
     case 'search nothing': return [{ sort, search: 'zz-nothing-matches-zz' }];
+    // Matched literally (the store matches with GLOB): '*' alone must not match everything.
+    case 'search wildcard characters': return ['*', '?', '[a', '{id}', '%', '_'].map((search) => ({ sort, search }));
     case 'cause + search + status': return [{ sort, cause: 'not-found', search: routeWord, status: 404 }];
   }
 }
@@ -111,7 +113,16 @@ describe('incident list from SQLite = the in-memory reference', () => {
     // Where each incident sits (follow mode keeps the selection on it).
     for (const k of [0, Math.floor(ids.length / 2), ids.length - 1].filter((k) => k >= 0 && k < ids.length)) {
       expect(db.store.views.incidentPosition(q, ids[k]!)).toBe(k);
+      expect(db.source.positionOf(q, ids[k]!)).toBe(k);
     }
+    // The app's list (keyset or, for sparse matches, materialised once): the same rows, End first.
+    const app = db.source.incidentList(q);
+    expect(app.count).toBe(ids.length);
+    expect(app.slice(Math.max(0, ids.length - 5), 5)).toEqual(want.slice(-5));
+    expect(app.slice(0, ids.length).map((i) => i.id)).toEqual(ids);
+    const m = db.store.views.materializeIncidents(q);
+    expect(m.count).toBe(ids.length);
+    expect(db.store.views.materializedPage(m.table, 0, ids.length).map((i) => i.id)).toEqual(ids);
   }
 
   it('an incident the filters leave out has no position', () => {
@@ -129,6 +140,8 @@ describe('incident list from SQLite = the in-memory reference', () => {
       expect(s.incidents).toBe(reference({ status: s.status }).length);
       expect(s.count).toBe(ov.incidents.reduce((n, i) => n + (i.statuses[String(s.status)] ?? 0), 0));
     }
+    expect(head.incidentSources.map((s) => s.path).sort()).toEqual(ov.sources.map((s) => s.path).sort());
+    for (const s of head.incidentSources) expect(s.incidents).toBe(reference({ sourcePath: s.path }).length);
     expect(db.store.views.meta('summaries')).not.toBeNull();
   });
 });

@@ -18,6 +18,8 @@ export interface IncidentList {
 }
 
 export interface IncidentFetch {
+  /** Rows are read by position only (a materialised list: every offset costs one page). */
+  positional?: boolean;
   count(): number;
   /** Up to `limit` rows after `after` in order, or (backward) before it, nearest first; null: from the start / the end. */
   page(after: IncidentKey | null, limit: number, backward: boolean): IncidentSummary[];
@@ -76,7 +78,8 @@ export class IncidentPager implements IncidentList {
     let rows: IncidentSummary[];
     const before = this.lastKey.get(k - 1);
     const after = this.firstKey.get(k + 1);
-    if (k === 0) rows = this.fetch.page(null, len, false);
+    if (this.fetch.positional) rows = this.fetch.at(k * this.pageSize, len);
+    else if (k === 0) rows = this.fetch.page(null, len, false);
     else if (before) rows = this.fetch.page(before, len, false);
     else if (k === lastPage) rows = this.fetch.page(null, len, true).reverse();
     else if (after) rows = this.fetch.page(after, len, true).reverse();

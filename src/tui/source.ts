@@ -5,7 +5,7 @@
  * keyset-paged window per filter (IncidentPager), so a keypress costs at most one page of
  * incidents, one keyset page of requests or one row by id, on 10M requests as on 10.
  */
-import { buildIncident, buildOverviewHead, buildRequest, pageIncidents, pageRequests, sliceIncidents } from '../queries/build.js';
+import { buildIncident, buildOverviewHead, buildRequest, materializedIncidents, pageIncidents, pageRequests, sliceIncidents } from '../queries/build.js';
 import type { IncidentDetail, OverviewHead, RequestPage, RequestView } from '../queries/view-model.js';
 import type { Store } from '../store/index.js';
 import type { IncidentQuery, RequestFilter } from '../store/views.js';
@@ -71,7 +71,24 @@ function storedCount(ov: OverviewHead, q: IncidentQuery): number | null {
   if (keys.length !== 1) return null;
   if (q.cause != null) return ov.incidentCauses.find((c) => c.cause === q.cause)?.count ?? 0;
   if (q.status != null) return ov.incidentStatuses.find((s) => s.status === q.status)?.incidents ?? 0;
+  if (q.sourcePath != null) return ov.incidentSources.find((s) => s.path === q.sourcePath)?.incidents ?? 0;
   return null;
+}
+
+/**
+ * Whether a list's matches are sparse in its order's index (under a fifth of all incidents, a
+ * twentieth for a search, or a count nothing stored knows): keyset pages would then walk far to fill a page (a rare status's
+ * incidents all at the end of the severity order), so the list is materialised once instead.
+ * No filter or only a cause: the indexes seek (incidents_by_cause), never sparse.
+ */
+function sparse(store: Store, ov: OverviewHead, q: IncidentQuery): boolean {
+  const keys = Object.keys(q).filter((k) => k !== 'sort' && q[k as keyof IncidentQuery] !== undefined);
+  if (keys.length === 0 || (keys.length === 1 && q.cause != null && (q.sort ?? 'severity') === 'severity')) return false;
+  // A search's hits are already in a temp table, so keyset pages probe them cheaply while they are
+  // not too rare (one in twenty); materialising would sort and copy them all.
+  if (keys.length === 1 && q.search) return store.views.searchHits(q.search) < ov.incidentCount / 20;
+  const known = storedCount(ov, q);
+  return known === null || known < ov.incidentCount / 5;
 }
 
 /**
@@ -97,6 +114,7 @@ export function storeSource(store: Store, exportReport: ExportFn, opts: { live?:
       // Nothing is re-read here: the next overview()/incidentList() call does it, once.
       overview = null;
       lists.clear();
+      store.views.forgetLists();
       for (const l of [...listeners]) l();
     },
     ...(live ? { live } : {}),
@@ -107,19 +125,32 @@ export function storeSource(store: Store, exportReport: ExportFn, opts: { live?:
       if (list) lists.delete(key);
       else {
         const tl = ov().timeline;
-        list = new IncidentPager({
-          count: () => storedCount(ov(), q) ?? store.views.incidentCount(q),
-          page: (after, limit, backward) => pageIncidents(store, q, limit, after, tl, backward),
-          at: (offset, limit) => sliceIncidents(store, q, offset, limit, tl),
-          key: (row) => store.views.incidentKey(row, q.sort),
-        }, LIST_PAGE);
+        if (sparse(store, ov(), q)) {
+          // One scan writes the list in order; every page is then a rowid range. (The store keeps a
+          // few such tables: asking again finds this one, or writes it again if it was dropped.)
+          const count = store.views.materializeIncidents(q).count;
+          list = new IncidentPager({
+            positional: true,
+            count: () => count,
+            page: () => [],
+            at: (offset, limit) => materializedIncidents(store, store.views.materializeIncidents(q).table, offset, limit, tl),
+            key: (row) => store.views.incidentKey(row, q.sort),
+          }, LIST_PAGE);
+        } else {
+          list = new IncidentPager({
+            count: () => storedCount(ov(), q) ?? store.views.incidentCount(q),
+            page: (after, limit, backward) => pageIncidents(store, q, limit, after, tl, backward),
+            at: (offset, limit) => sliceIncidents(store, q, offset, limit, tl),
+            key: (row) => store.views.incidentKey(row, q.sort),
+          }, LIST_PAGE);
+        }
       }
       lists.set(key, list);
       while (lists.size > MAX_LISTS) lists.delete(lists.keys().next().value as string);
       return list;
     },
     incidentIds: (q) => store.views.incidentIds(q),
-    positionOf: (q, id) => store.views.incidentPosition(q, id),
+    positionOf: (q, id) => (sparse(store, ov(), q) ? store.views.materializedPosition(store.views.materializeIncidents(q).table, id) : store.views.incidentPosition(q, id)),
     incident(id) {
       // One record parsed (by id or unambiguous prefix); its sparkline over the overview's timeline.
       return buildIncident(store, id);

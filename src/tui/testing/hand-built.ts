@@ -89,6 +89,7 @@ export function handBuilt(opts: { requests?: StoredRequest[]; records?: Incident
       for (const [k, n] of Object.entries(r.statuses)) m.set(Number(k), (m.get(Number(k)) ?? 0) + n);
       return m;
     }, new Map<number, number>())].map(([status, count]) => ({ status, count, incidents: records.filter((r) => (r.statuses[String(status)] ?? 0) > 0).length })),
+    incidentSources: [{ path: 'capture.har', incidents: records.filter((r) => r.sources.includes('capture.har')).length }],
     incidents: records.map((r) => ({
       id: r.id, cause: r.cause, subcause: r.subcause, title: r.title, severity: r.severity, firstSeen: r.firstSeen, lastSeen: r.lastSeen,
       count: r.count, routes: r.routes, statuses: r.statuses, sources: r.sources, sparkline: failed.map((f, i) => (r.id === 'inc-a' ? f : i === 2 ? 3 : 0)),
