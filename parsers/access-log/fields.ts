@@ -2,7 +2,7 @@
  * Field helpers shared by every access-log format: time stamps, request lines, URLs, numbers.
  * All linear-time: no regular expression here can backtrack.
  */
-import { digitsAt, MAX_OFFSET_MIN, parseIsoUtc, utcMs } from '../../src/core/calendar.js';
+import { digitsAt, IMPOSSIBLE, MAX_OFFSET_MIN, parseIsoUtc, utcMs } from '../../src/core/calendar.js';
 
 const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
@@ -16,11 +16,22 @@ const MONTH_CODES = new Map(Object.entries(MONTHS).map(([k, v]) => [(k.charCodeA
  * impossible (29/Feb/2025, hour 25, year 0000, offset +9999): src/core/calendar.ts, no Date object.
  */
 export function parseClfTime(s: string): number | null {
+  const t = scanClf(s);
+  return typeof t === 'number' ? t : null;
+}
+
+/** True when `s` has the CLF shape but names no real moment (29/Feb/2025, 25:00:00, +9999). */
+export function isImpossibleClf(s: string): boolean {
+  return scanClf(s) === IMPOSSIBLE;
+}
+
+function scanClf(s: string): number | null | typeof IMPOSSIBLE {
   // dd/Mon/yyyy:HH:MM:SS[.fff] +zzzz
   if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return null;
-  const m0 = s.charCodeAt(3), m1 = s.charCodeAt(4), m2 = s.charCodeAt(5);
-  const mon = (m0 | m1 | m2) < 128 ? MONTH_CODES.get((m0 << 16) | (m1 << 8) | m2) : undefined;
+  const mon = MONTHS[s.slice(3, 6)];
   if (mon === undefined) return null;
+  const day = digitsAt(s, 0, 2), year = digitsAt(s, 7, 4), hh = digitsAt(s, 12, 2), mm = digitsAt(s, 15, 2), ss = digitsAt(s, 18, 2);
+  if (Number.isNaN(day + year + hh + mm + ss)) return null;
   let i = 20;
   let frac = 0;
   if (s.charCodeAt(i) === 46) {
@@ -34,18 +45,20 @@ export function parseClfTime(s: string): number | null {
     i = j;
   }
   let offsetMin = 0;
+  let badOffset = false;
   if (i < s.length) {
     if (s.charCodeAt(i) !== 32) return null;
     const sign = s.charCodeAt(i + 1);
     if (sign !== 43 && sign !== 45) return null;
     const oh = digitsAt(s, i + 2, 2);
     const om = digitsAt(s, i + 4, 2);
-    if (!(om <= 59)) return null;
+    if (Number.isNaN(oh + om)) return null;
     offsetMin = (oh * 60 + om) * (sign === 45 ? -1 : 1);
-    if (!(Math.abs(offsetMin) <= MAX_OFFSET_MIN)) return null;
+    badOffset = om > 59 || Math.abs(offsetMin) > MAX_OFFSET_MIN;
   }
-  const utc = utcMs(digitsAt(s, 7, 4), mon + 1, digitsAt(s, 0, 2), digitsAt(s, 12, 2), digitsAt(s, 15, 2), digitsAt(s, 18, 2));
-  return utc === null ? null : utc + Math.round(frac) - offsetMin * 60000;
+  // Well-formed from here on: what fails is the calendar, not the shape.
+  const utc = badOffset ? null : utcMs(year, mon + 1, day, hh, mm, ss);
+  return utc === null ? IMPOSSIBLE : utc + Math.round(frac) - offsetMin * 60000;
 }
 
 /**

@@ -52,6 +52,9 @@ export function digitsAt(s: string, from: number, n: number): number {
   return v;
 }
 
+/** What a scanner says about a stamp that is well-formed but names no real moment (29 Feb 2025, hour 25, offset +99:99). */
+export const IMPOSSIBLE = 'impossible';
+
 /**
  * ISO 8601 / RFC 3339 date-time to epoch ms: `2023-07-17T13:04:44.056651+00:00`, `T`, `t` or a space
  * between date and time, any number of fraction digits (`.` or `,`, truncated to ms), then `Z`,
@@ -59,6 +62,16 @@ export function digitsAt(s: string, from: number, n: number): number {
  * day (ISO 8601). Null when malformed or impossible (29 Feb 2025, hour 25, offset +99:99).
  */
 export function parseIsoUtc(s: string): number | null {
+  const t = scanIso(s);
+  return typeof t === 'number' ? t : null;
+}
+
+/** True when `s` has the shape of an ISO date-time but names no real moment (a counted skip's reason, not "malformed"). */
+export function isImpossibleIso(s: string): boolean {
+  return scanIso(s) === IMPOSSIBLE;
+}
+
+function scanIso(s: string): number | null | typeof IMPOSSIBLE {
   if (s.length < 19 || s.length > 64) return null;
   const sep = s.charCodeAt(10);
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 116 && sep !== 32)) return null;
@@ -66,6 +79,7 @@ export function parseIsoUtc(s: string): number | null {
   const y = digitsAt(s, 0, 4), mo = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
   let h = digitsAt(s, 11, 2);
   const mi = digitsAt(s, 14, 2), se = digitsAt(s, 17, 2);
+  if (Number.isNaN(y + mo + d + h + mi + se)) return null;
   let i = 19;
   let ms = 0;
   if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
@@ -82,6 +96,7 @@ export function parseIsoUtc(s: string): number | null {
     if (i === start) return null;
   }
   let offsetMin = 0;
+  let badOffset = false;
   if (i < s.length) {
     const c = s.charCodeAt(i);
     if (c === 90 || c === 122) i++;
@@ -98,17 +113,19 @@ export function parseIsoUtc(s: string): number | null {
         om = 0;
         i += 3;
       }
-      if (!(om <= 59)) return null;
+      if (Number.isNaN(oh + om)) return null;
+      if (om > 59) badOffset = true;
       offsetMin = (c === 45 ? -1 : 1) * (oh * 60 + om);
-      if (!(Math.abs(offsetMin) <= MAX_OFFSET_MIN)) return null;
     } else return null;
   }
   if (i !== s.length) return null;
+  // Well-formed from here on: what fails is the calendar, not the shape.
+  if (badOffset || Math.abs(offsetMin) > MAX_OFFSET_MIN) return IMPOSSIBLE;
   let endOfDay = 0;
   if (h === 24 && mi === 0 && se === 0 && ms === 0) {
     h = 23;
     endOfDay = 3_600_000; // 24:00:00 is 00:00:00 of the next day
   }
   const t = utcMs(y, mo, d, h, mi, se);
-  return t === null ? null : t + endOfDay + Math.floor(ms) - offsetMin * 60_000;
+  return t === null ? IMPOSSIBLE : t + endOfDay + Math.floor(ms) - offsetMin * 60_000;
 }

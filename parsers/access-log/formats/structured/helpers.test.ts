@@ -97,6 +97,11 @@ describe('time', () => {
     }
     expect(parseAnyTime('14/Mar/2026:10:00:00.250 -0130')).toBe(Date.UTC(2026, 2, 14, 11, 30, 0, 250));
     expect(impossibleTime('yesterday at noon')).toBeNull();
+    // a spelling faultline does not read is a request without a time, not a skip
+    expect(impossibleTime('2024-06-01T10:00:00Z[UTC]')).toBeNull();
+    expect(impossibleTime('2024-06-01T10:00Z[Europe/Paris]')).toBeNull();
+    expect(impossibleTime('14/Mar/2026:10:00:00 CET')).toBeNull();
+    expect(impossibleTime('2026-03-14T10:00:00+05:60')).toMatch(/not a real/);
     expect(impossibleTime(1700000000)).toBeNull();
   });
 

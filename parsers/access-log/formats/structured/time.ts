@@ -2,8 +2,8 @@
  * Time stamps and durations as the structured formats write them. Hand-written scanners only:
  * every function here is linear in its input and never throws.
  */
-import { digitsAt, utcMs } from '../../../../src/core/calendar.js';
-import { parseClfTime, parseEpoch, parseIsoTime } from '../../fields.js';
+import { digitsAt, isImpossibleIso, utcMs } from '../../../../src/core/calendar.js';
+import { isImpossibleClf, parseClfTime, parseEpoch, parseIsoTime } from '../../fields.js';
 
 /**
  * W3C / CloudFront `date` + `time` (`2015-01-13`, `00:32:17` or `17:00:00.363`), read as UTC
@@ -69,15 +69,16 @@ export function parseAnyTime(v: unknown): number | null {
 }
 
 /**
- * A time value shaped like a calendar stamp (CLF `dd/Mon/…`, ISO `yyyy-mm-dd…`) that parseAnyTime
- * rejected: the line is a counted skip with this reason, not a request stored without its time
- * (or, as Date would do it, at another time). Other shapes (unknown spellings) return null.
+ * A well-formed CLF or ISO stamp that parseAnyTime rejected because it names no real moment
+ * (2025-02-29, hour 25, offset +99:99): the line is a counted skip with this reason, not a request
+ * stored without its time (or, as Date would do it, at another time). Null for anything else:
+ * an unknown spelling stays a request without a time, as before.
  */
 export function impossibleTime(v: unknown): string | null {
-  if (typeof v !== 'string' || v.length < 10 || v.length > 64) return null;
-  const s = v.charCodeAt(0) === 91 ? v.slice(1) : v;
-  if (s.charCodeAt(2) === 47 || (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45)) return `time ${JSON.stringify(v)} is not a real date and time (day of month, hour 00-23, minute, offset up to ±18:00)`;
-  return null;
+  if (typeof v !== 'string' || v.length < 19 || v.length > 66) return null;
+  const s = v.charCodeAt(0) === 91 ? v.slice(1, v.charCodeAt(v.length - 1) === 93 ? -1 : undefined) : v;
+  const impossible = s.charCodeAt(2) === 47 ? isImpossibleClf(s) : isImpossibleIso(s);
+  return impossible ? `time ${JSON.stringify(v)} is not a real date and time (day of month, hour 00-23, minute, offset up to ±18:00)` : null;
 }
 
 export type DurationUnit = 's' | 'ms' | 'us' | 'ns';
