@@ -8,6 +8,7 @@ import { detectFormat } from '../../parsers/access-log/detect.js';
 import { findFormat } from '../../parsers/access-log/registry.js';
 import type { Redactor } from '../redact/index.js';
 import type { BatchItem, Store } from '../store/index.js';
+import { crEndsLines, LINE_END_SNIFF } from '../ingest/lines.js';
 
 /** Bytes of the file start that identify one generation of a followed file (rotation/truncation check). */
 const PREFIX = 1024;
@@ -35,6 +36,8 @@ interface Generation {
   nextLine: number;
   format: LogFormat | null;
   parse: LineParser | null;
+  /** The file ends its lines with a lone CR (classic Mac, src/ingest/lines.ts crEndsLines); null: not known yet. */
+  crLines: boolean | null;
 }
 
 function sha(buf: Buffer): string {
@@ -104,7 +107,7 @@ export class FollowedLog {
       const format = this.forced ?? findFormat(s.format) ?? null;
       return {
         sourceId: s.id, ino: st.ino, prefixLen, prefixHash: s.sha256, offset: s.nextOffset,
-        nextLine: Math.max(s.nextUnit, 1), format, parse: format ? format.create() : null,
+        nextLine: Math.max(s.nextUnit, 1), format, parse: format ? format.create() : null, crLines: null,
       };
     }
     return this.startGeneration(st, out);
@@ -121,12 +124,12 @@ export class FollowedLog {
     const existing = this.store.sources.bySha(key);
     if (existing) {
       const format = this.forced ?? findFormat(existing.format) ?? null;
-      return { sourceId: existing.id, ino: st.ino, prefixLen, prefixHash: key, offset: existing.nextOffset, nextLine: Math.max(existing.nextUnit, 1), format, parse: format?.create() ?? null };
+      return { sourceId: existing.id, ino: st.ino, prefixLen, prefixHash: key, offset: existing.nextOffset, nextLine: Math.max(existing.nextUnit, 1), format, parse: format?.create() ?? null, crLines: null };
     }
     const row = this.store.sources.create({ path: this.path, kind: 'log', format: this.forced?.id ?? 'detecting', size: null, sha256: key });
     this.store.sources.finish(row.id, 'ingesting', null, { prefixLen });
     out.events.push('following a new file generation');
-    return { sourceId: row.id, ino: st.ino, prefixLen, prefixHash: key, offset: 0, nextLine: 1, format: this.forced, parse: this.forced?.create() ?? null };
+    return { sourceId: row.id, ino: st.ino, prefixLen, prefixHash: key, offset: 0, nextLine: 1, format: this.forced, parse: this.forced?.create() ?? null, crLines: null };
   }
 
   /** In a long run the old inode may already be renamed: find it beside the path and read its tail. */
@@ -151,7 +154,7 @@ export class FollowedLog {
         if (st.size < prefixLen) continue;
         if (`follow:${sha(await readRange(p, 0, prefixLen))}` !== key) continue;
         const format = this.forced ?? findFormat(formatId) ?? null;
-        const gen: Generation = { sourceId, ino: st.ino, prefixLen, prefixHash: key, offset, nextLine: Math.max(nextLine, 1), format, parse: format?.create() ?? null };
+        const gen: Generation = { sourceId, ino: st.ino, prefixLen, prefixHash: key, offset, nextLine: Math.max(nextLine, 1), format, parse: format?.create() ?? null, crLines: null };
         await this.readNew(p, gen, st.size, out);
         out.events.push(`rotated: finished ${n}`);
         this.store.sources.finish(sourceId, 'ingested', null, { prefixLen });
@@ -162,25 +165,57 @@ export class FollowedLog {
     }
   }
 
+  /**
+   * Whether this generation's lines end with a lone CR, decided on the file's head as ingest decides it
+   * (crEndsLines). Until the head shows a line end either way (a new file of one CR-ended line), LF.
+   */
+  private async lineEnds(path: string, gen: Generation, size: number): Promise<boolean> {
+    if (gen.crLines !== null) return gen.crLines;
+    const head = await readRange(path, 0, Math.min(size, LINE_END_SNIFF));
+    if (crEndsLines(head, false)) gen.crLines = true;
+    else if (head.includes(10)) gen.crLines = false;
+    return gen.crLines ?? false;
+  }
+
   /** Reads complete lines in [gen.offset, size) and stores them, batch by batch with the checkpoint. */
   private async readNew(path: string, gen: Generation, size: number, out: FollowOutcome): Promise<void> {
+    const cr = await this.lineEnds(path, gen, size);
     while (gen.offset < size) {
       const want = Math.min(size - gen.offset, READ_MAX);
       const buf = await readRange(path, gen.offset, want);
-      let end = buf.lastIndexOf(10);
+      if (cr && buf[0] === 10 && gen.offset > 0 && (await readRange(path, gen.offset - 1, 1))[0] === 13) {
+        // The LF of a CRLF whose CR ended the last line read: not a line of its own.
+        gen.offset++;
+        continue;
+      }
+      let end = cr ? Math.max(buf.lastIndexOf(10), buf.lastIndexOf(13)) : buf.lastIndexOf(10);
       if (end < 0) {
         if (buf.length < LINE_CAP || want < READ_MAX) return; // an incomplete last line: wait for its newline
         end = buf.length - 1; // an over-long line: consume the cap and resynchronise
       }
       const lines: Array<{ text: string; no: number; bad: boolean }> = [];
       let start = 0;
+      // cr: the next CR and LF at or after `start`, each searched once per buffer (-1: none left)
+      let nextCr = cr ? buf.indexOf(13) : -1;
+      let nextLf = cr ? buf.indexOf(10) : -1;
       while (start <= end) {
-        const nl = buf.indexOf(10, start);
-        const stop = nl < 0 || nl > end ? end + 1 : nl;
+        let stop: number;
+        let after: number;
+        if (!cr) {
+          const nl = buf.indexOf(10, start);
+          stop = nl < 0 || nl > end ? end + 1 : nl;
+          after = stop + 1;
+        } else {
+          if (nextCr >= 0 && nextCr < start) nextCr = buf.indexOf(13, start);
+          if (nextLf >= 0 && nextLf < start) nextLf = buf.indexOf(10, start);
+          const e = nextCr >= 0 && (nextLf < 0 || nextCr < nextLf) ? nextCr : nextLf;
+          stop = e < 0 || e > end ? end + 1 : e;
+          after = stop < end && buf[stop] === 13 && buf[stop + 1] === 10 ? stop + 2 : stop + 1;
+        }
         let slice = buf.subarray(start, Math.min(stop, start + LINE_CAP));
         if (slice.length && slice[slice.length - 1] === 13) slice = slice.subarray(0, slice.length - 1);
         lines.push({ text: slice.toString('utf8'), no: gen.nextLine++, bad: !isUtf8(slice) });
-        start = stop + 1;
+        start = after;
       }
       if (!gen.parse) {
         const det = detectFormat(lines.map((l) => l.text));
