@@ -21,7 +21,10 @@ function explainOpenError(path: string, err: unknown, readonly = false): UserErr
       hint: 'wait for the other faultline to finish, or use another --db',
     });
   }
-  if (readonly && code === 'SQLITE_CANTOPEN' && existsSync(path)) {
+  if (readonly && code === 'SQLITE_CANTOPEN' && !existsSync(path)) {
+    return new UserError(`no database at ${path}`, { hint: `run \`faultline ingest FILES --db ${path}\` first` });
+  }
+  if (readonly && code === 'SQLITE_CANTOPEN') {
     // A WAL database needs its -shm file even to be read; on read-only media SQLite cannot create it.
     // faultline leaves databases in rollback-journal mode when it closes them (closeDb), so this is a
     // database a writer left in WAL mode (killed, or written by an older faultline).

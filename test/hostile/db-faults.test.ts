@@ -149,6 +149,20 @@ describe('B-33: read-only location', () => {
   });
 });
 
+describe('a database that does not exist', () => {
+  it('read commands say there is no database and how to make one, not "cannot open for writing"', () => {
+    const db = join(tmp.dir, 'never-made.db');
+    for (const args of [['incidents'], ['browse'], ['report', '-o', join(tmp.dir, 'none.md')]]) {
+      const r = runCli([...args, '--db', db]);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toMatch(/no database at .*never-made\.db/);
+      expect(r.stderr, args[0]).not.toMatch(/for writing/);
+      expectNoStack(r.stderr);
+    }
+    expect(existsSync(db)).toBe(false);
+  });
+});
+
 describe('locked by another process', () => {
   it('a write transaction held elsewhere: ingest waits (busy timeout), then fails cleanly with "locked" and a hint; after release the rerun completes', () => {
     const db = join(tmp.dir, 'locked.db');
