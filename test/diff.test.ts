@@ -505,6 +505,12 @@ describe('CLI', () => {
     const guessed = runCli(['diff', '--baseline', A, '--db', B, '--json'], { env });
     expect(guessed.code, guessed.stderr).toBe(0);
     expect(body(JSON.parse(guessed.stdout) as DiffResult)).toEqual(body(json));
+    const positional = runCli(['diff', A, B, '--json'], { env });
+    expect(positional.code, positional.stderr).toBe(0);
+    expect(body(JSON.parse(positional.stdout) as DiffResult)).toEqual(body(json));
+    const one = runCli(['diff', A], { env });
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(/diff takes two arguments, BEFORE and AFTER \(got 1\)/);
     const text = runCli(['diff', '--baseline', A, '--db', B], { env });
     expect(text.stdout).toMatch(/New incidents: [1-9]/);
     expect(text.stderr).toContain(`baseline: ${A}: 5 requests`);

@@ -176,6 +176,7 @@ export function createProgram(): Command {
   program
     .command('diff')
     .description('what changed: incidents new, gone and changed, routes whose error rate, causes or p95 moved (two databases, two sets of files, or one split at a time)')
+    .argument('[before-and-after...]', 'BEFORE AFTER: two databases or input files, instead of --baseline and --db')
     .addOption(dbOption())
     .option('--baseline <file>', 'the database to compare --db with (a HAR or log file here is ingested as a one-file baseline)')
     .option('--baseline-files <files...>', 'instead of --baseline: HAR exports and access logs to ingest as the baseline (into a temporary database)')
@@ -191,14 +192,15 @@ export function createProgram(): Command {
     .addHelpText('after', examples([
       'faultline diff --baseline-files e2e-main.har --files e2e-pr.har --fail-on new',
       'faultline diff --baseline-files logs/mon/*.log --files logs/tue/*.log --markdown > diff.md',
+      'faultline diff before.har after.har',
       'faultline ingest e2e-main.har --db main.db && faultline ingest e2e-pr.har --db pr.db',
       'faultline diff --baseline main.db --db pr.db --fail-on new',
       'faultline diff --db week.db --at 2026-03-14T10:05:00Z --markdown > deploy-diff.md',
       'faultline diff --files today.log --at 2026-03-14T10:05:00Z',
     ]))
-    .action(async (opts, cmd: Command) => {
+    .action(async (sides: string[], opts, cmd: Command) => {
       const { runDiff } = await import('./commands/diff.js');
-      await runDiff({ ...opts, dbExplicit: cmd.getOptionValueSource('db') === 'cli' });
+      await runDiff({ ...opts, sides, dbExplicit: cmd.getOptionValueSource('db') === 'cli' });
     });
 
   program

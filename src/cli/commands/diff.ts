@@ -5,6 +5,7 @@
  *   faultline diff --baseline-files e2e-main.har --files e2e-pr.har --fail-on new   # gate a deploy in CI
  *   faultline diff --baseline main.db --db pr.db --fail-on new                     # databases ingested earlier
  *   faultline diff --baseline before.log --db after.log                            # files given where databases go
+ *   faultline diff before.har after.har                                            # the same, as two arguments
  *   faultline diff --db week.db --at 2026-03-14T10:05:00Z --markdown                # before/after a deploy
  *
  * A side given as files is ingested (the same ingest and analysis as `faultline ingest`) into a
@@ -24,6 +25,8 @@ import { totals } from '../../ingest/index.js';
 import { ingestAndAnalyse } from './ingest.js';
 
 export interface DiffCliOptions {
+  /** `faultline diff BEFORE AFTER`: the two sides as arguments (each a database or an input file). */
+  sides?: string[];
   /** The current database (the CLI always has one: its default, FAULTLINE_DB or --db). */
   db?: string;
   /** The user typed --db (not its default or FAULTLINE_DB): then it may not be combined with --files. */
@@ -93,6 +96,14 @@ export async function runDiff(opts: DiffCliOptions): Promise<DiffResult> {
   if (opts.json && opts.markdown) throw new UserError('--json and --markdown exclude each other');
   const failOn = parseFailOn(opts.failOn);
   const at = opts.at !== undefined ? parseAt(opts.at) : undefined;
+  if (opts.sides !== undefined && opts.sides.length > 0) {
+    if (opts.sides.length !== 2 || opts.baseline !== undefined || opts.baselineFiles !== undefined || opts.files !== undefined || opts.dbExplicit) {
+      throw new UserError(`diff takes two arguments, BEFORE and AFTER (got ${opts.sides.length}${opts.sides.length === 2 ? ' and side options too' : ''})`, {
+        hint: 'faultline diff before.har after.har   |   faultline diff --baseline-files a.har b.har --files c.har d.har',
+      });
+    }
+    return runDiff({ ...opts, sides: undefined, baseline: opts.sides[0], db: opts.sides[1], dbExplicit: true });
+  }
   const current = resolveSide('current', opts.files, opts.db, opts.dbExplicit ?? true);
   if (current === null) throw new UserError('diff needs the current side: --db B.db, or --files FILES…', { hint: 'faultline diff --baseline-files before.har --files after.har' });
   const baseline: DiffSideSpec | null = resolveSide('baseline', opts.baselineFiles, opts.baseline, true);
