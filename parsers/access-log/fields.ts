@@ -28,7 +28,8 @@ export function isImpossibleClf(s: string): boolean {
 function scanClf(s: string): number | null | typeof IMPOSSIBLE {
   // dd/Mon/yyyy:HH:MM:SS[.fff] +zzzz
   if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return null;
-  const mon = MONTHS[s.slice(3, 6)];
+  const m0 = s.charCodeAt(3), m1 = s.charCodeAt(4), m2 = s.charCodeAt(5);
+  const mon = (m0 | m1 | m2) < 128 ? MONTH_CODES.get((m0 << 16) | (m1 << 8) | m2) : undefined;
   if (mon === undefined) return null;
   const day = digitsAt(s, 0, 2), year = digitsAt(s, 7, 4), hh = digitsAt(s, 12, 2), mm = digitsAt(s, 15, 2), ss = digitsAt(s, 18, 2);
   if (Number.isNaN(day + year + hh + mm + ss)) return null;
