@@ -4,6 +4,7 @@
  * UserError → message (+ hint) and its code; anything else → "internal error" and, with
  * --debug, the stack.
  */
+import './heap-flags.js';
 import { ExitError, UserError } from '../core/errors.js';
 import { toTerminal } from '../core/escape-terminal.js';
 import { createProgram } from './program.js';

@@ -21,7 +21,7 @@ export const BATCH_ROWS = 20_000;
 /** The first batch of a source is smaller (then each doubles up to BATCH_ROWS), so a run that is stopped early has still stored something. */
 const FIRST_BATCH_ROWS = 500;
 /** A batch is also cut at about this many bytes (HAR bodies and headers), to bound memory. */
-export const BATCH_BYTES = 4 << 20;
+export const BATCH_BYTES = 2 << 20;
 
 /** Everything the parsing side needs to read one source (structured-cloneable: it crosses to the worker). */
 export interface ParseJob {

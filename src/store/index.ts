@@ -5,7 +5,7 @@
 import type { StoredRequest } from '../core/types.js';
 import { applyAnalysis, resetAnalysisFailures, type AnalysisWrite } from './analysis.js';
 import { POST_LOAD_INDEXES } from './migrations.js';
-import { closeDb, openDb, redactionKey, type Db } from './open.js';
+import { BULK_CACHE_KIB, closeDb, openDb, READ_CACHE_KIB, redactionKey, type Db } from './open.js';
 import { LeanReader } from './lean.js';
 import { Requests } from './requests.js';
 import { Sources } from './sources.js';
@@ -72,6 +72,15 @@ export class Store {
     const now = this.views.meta<Record<string, number>>('redaction') ?? {};
     for (const [k, v] of Object.entries(counts)) now[k] = (now[k] ?? 0) + v;
     this.views.setMeta('redaction', now);
+  }
+
+  /**
+   * Bulk load appends rows in key order and reads almost nothing back: a small page cache does as well
+   * as a big one there and keeps peak memory down (300 MB HAR ingest: 244 -> 211 MB peak RSS with 8 MiB).
+   * `false` restores the cache that reads (analysis, TUI, report) want.
+   */
+  bulkLoad(on: boolean): void {
+    this.db.pragma(on ? `cache_size = -${BULK_CACHE_KIB}` : `cache_size = -${READ_CACHE_KIB}`);
   }
 
   /** Indexes deferred during bulk load. */

@@ -45,6 +45,11 @@ function explainOpenError(path: string, err: unknown, readonly = false): UserErr
 
 export { explainOpenError as explainDbError };
 
+/** SQLite page cache of a connection that reads (KiB). */
+export const READ_CACHE_KIB = 32 * 1024;
+/** …and while ingest appends rows (Store.bulkLoad). */
+export const BULK_CACHE_KIB = 8 * 1024;
+
 /**
  * Opens (creating when needed) an investigation database: WAL, a busy timeout so two
  * processes wait instead of failing, and every pending migration applied.
@@ -60,7 +65,7 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
       // NORMAL in WAL mode is consistent after a crash; ingest runs a FULL checkpoint before it reports success.
       db.pragma('synchronous = NORMAL');
     }
-    db.pragma('cache_size = -32768');
+    db.pragma(`cache_size = -${READ_CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
