@@ -126,7 +126,7 @@ async function ingestInput(store: Store, session: IngestSession, input: InputFil
   const sink = new SourceSink(store, sourceId, session.strings, progress);
   const custom = !isHar && opts.customFormat ? opts.customFormat : null;
   const job: ParseJob = {
-    kind, displayPath: path, readPath: input.readPath, size: input.size, gzip: input.gzip, limits,
+    kind, displayPath: path, readPath: input.readPath, cipher: input.cipher ?? null, size: input.size, gzip: input.gzip, limits,
     startUnit: row.nextUnit,
     formatId: isHar || custom ? null : (format?.id ?? null),
     customFormat: custom ? { spec: custom.spec ?? '', id: custom.id } : null,

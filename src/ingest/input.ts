@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,16 @@ export interface InputFile {
   size: number;
   sha256: string;
   gzip: boolean;
+  /** Set when `readPath` is a spool: its bytes are AES-256-CTR ciphertext under this in-memory key. */
+  cipher?: SpoolCipher | null;
   /** Remove temp files. */
   dispose(): Promise<void>;
+}
+
+/** The key of one spool file: random per run, never written anywhere (it crosses to the parse worker in memory). */
+export interface SpoolCipher {
+  key: Uint8Array;
+  iv: Uint8Array;
 }
 
 /** Thrown inside the byte stream when a .gz ends early or is corrupt; lines before it are kept. */
@@ -55,12 +63,17 @@ function statError(path: string, err: unknown): UserError {
   });
 }
 
-/** Copies a stream (stdin, a pipe) to a temp file; returns its path. */
-async function spool(from: NodeJS.ReadableStream): Promise<string> {
+/**
+ * Copies a stream (stdin, a pipe) to a temp file; returns its path and key. The input is not yet
+ * redacted, and security.md O1 allows no raw secret in a temp file: the spool is encrypted
+ * (AES-256-CTR, a random key kept in memory only), so what stays on disk after a crash is noise.
+ */
+async function spool(from: NodeJS.ReadableStream): Promise<{ temp: string; cipher: SpoolCipher }> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'faultline-stdin-'));
   const temp = join(dir, 'stdin');
-  await pipeline(from, createWriteStream(temp));
-  return temp;
+  const cipher: SpoolCipher = { key: randomBytes(32), iv: randomBytes(16) };
+  await pipeline(from, createCipheriv('aes-256-ctr', cipher.key, cipher.iv), createWriteStream(temp, { mode: 0o600 }));
+  return { temp, cipher };
 }
 
 /**
@@ -71,8 +84,9 @@ async function spool(from: NodeJS.ReadableStream): Promise<string> {
 export async function openInput(path: string): Promise<InputFile> {
   let readPath = path;
   let temp: string | null = null;
+  let cipher: SpoolCipher | null = null;
   if (path === '-') {
-    temp = await spool(process.stdin);
+    ({ temp, cipher } = await spool(process.stdin));
     readPath = temp;
   } else {
     let first;
@@ -83,7 +97,7 @@ export async function openInput(path: string): Promise<InputFile> {
     }
     if (!first.isFile() && !first.isDirectory()) {
       try {
-        temp = await spool(createReadStream(path));
+        ({ temp, cipher } = await spool(createReadStream(path)));
       } catch (err) {
         throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
       }
@@ -103,7 +117,7 @@ export async function openInput(path: string): Promise<InputFile> {
   try {
     // Snapshot semantics (B-37): hash exactly the bytes that existed at stat time; readBytes reads the same
     // range, so a log that grows during the run is identified by, and ingested as, its content at the start.
-    for await (const chunk of snapshotStream(readPath, stat.size) as AsyncIterable<Buffer>) {
+    for await (const chunk of snapshotStream(readPath, stat.size, cipher) as AsyncIterable<Buffer>) {
       if (headLen < 2) headLen += chunk.copy(head, headLen, 0, 2 - headLen);
       hash.update(chunk);
     }
@@ -117,16 +131,21 @@ export async function openInput(path: string): Promise<InputFile> {
     size: stat.size,
     sha256: hash.digest('hex'),
     gzip,
+    cipher,
     dispose: async () => {
       if (temp) await fs.rm(join(temp, '..'), { recursive: true, force: true });
     },
   };
 }
 
-/** The first `size` bytes of a file (what a stat saw), never bytes appended later. */
-function snapshotStream(path: string, size: number): Readable {
+/** The first `size` bytes of a file (what a stat saw), never bytes appended later; a spool decrypted. */
+function snapshotStream(path: string, size: number, cipher: SpoolCipher | null | undefined): Readable {
   if (size <= 0) return Readable.from([]);
-  return createReadStream(path, { highWaterMark: 1 << 20, start: 0, end: size - 1 });
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, start: 0, end: size - 1 });
+  if (!cipher) return raw;
+  const plain = createDecipheriv('aes-256-ctr', cipher.key, cipher.iv);
+  raw.on('error', (e) => plain.destroy(e));
+  return raw.pipe(plain);
 }
 
 /**
@@ -134,7 +153,7 @@ function snapshotStream(path: string, size: number): Readable {
  * the absolute and ratio caps; damage surfaces as InputDamage after every good byte was yielded.
  */
 export async function* readBytes(input: InputFile, limits: InputLimits = DEFAULT_LIMITS): AsyncGenerator<Buffer> {
-  const raw = snapshotStream(input.readPath, input.size);
+  const raw = snapshotStream(input.readPath, input.size, input.cipher);
   if (!input.gzip) {
     yield* raw as AsyncIterable<Buffer>;
     return;

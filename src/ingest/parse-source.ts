@@ -12,7 +12,7 @@ import type { Redactor } from '../redact/index.js';
 import type { BatchItem } from '../store/index.js';
 import { BatchEncoder, type EncodedBatch } from './batch.js';
 import { maskHarExcerpt } from './har-excerpt.js';
-import { readBytes, type InputLimits } from './input.js';
+import { readBytes, type InputLimits, type SpoolCipher } from './input.js';
 import { ingestLog } from './ingest-log.js';
 import { readPlainReused } from './read-plain.js';
 
@@ -29,6 +29,8 @@ export interface ParseJob {
   /** The path as the user gave it (messages). */
   displayPath: string;
   readPath: string;
+  /** `readPath` is an encrypted spool (stdin, a pipe): its key (input.ts). */
+  cipher: SpoolCipher | null;
   size: number;
   gzip: boolean;
   limits: InputLimits;
@@ -123,7 +125,7 @@ function formatOf(job: ParseJob): LogFormat | null {
 
 /** Parses one source into `out`. Throws UserError (bad content), InputDamage (broken gzip) or others as they come. */
 export async function parseSource(job: ParseJob, redactor: Redactor, encoder: BatchEncoder, out: ParseOutput): Promise<ParseResult> {
-  const input = { displayPath: job.displayPath, readPath: job.readPath, size: job.size, sha256: '', gzip: job.gzip, dispose: async () => {} };
+  const input = { displayPath: job.displayPath, readPath: job.readPath, size: job.size, sha256: '', gzip: job.gzip, cipher: job.cipher, dispose: async () => {} };
   const batcher = new Batcher(job.displayPath, job.kind, redactor, encoder, out);
   let creator: string | null = null;
   try {
@@ -132,7 +134,7 @@ export async function parseSource(job: ParseJob, redactor: Redactor, encoder: Ba
       creator = await parseHarInto(readBytes(input, job.limits), batcher, job.startUnit);
     } else {
       // splitLines copies what it keeps, so a plain file is read into one reused buffer.
-      const bytes = job.gzip ? readBytes(input, job.limits) : readPlainReused(job.readPath, job.size);
+      const bytes = job.gzip || job.cipher ? readBytes(input, job.limits) : readPlainReused(job.readPath, job.size);
       await ingestLog(bytes, batcher, { format: formatOf(job), resumeFromLine: job.startUnit, strict: job.strict });
     }
   } finally {
