@@ -11,8 +11,9 @@ import type { RequestRecord } from '../../../../src/core/types.js';
 import { parseIsoTime } from '../../fields.js';
 import { defineTemplateFormat } from '../../template/compile.js';
 import type { LineCtx, VarDef } from '../../template/types.js';
-import { hostOnly, numValue, sToMs, statusValue } from '../../template/values.js';
+import { sToMs } from '../../template/values.js';
 import { extraVar, putExtra, putTmp, strVar } from '../../template/vars.js';
+import { lbBackendStatus, lbClient, lbSeconds, lbStatus } from './aws-lb-vars.js';
 import { markLbError } from './shared.js';
 
 const TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
@@ -23,18 +24,6 @@ const SPEC =
   '$ssl_cipher $ssl_protocol $alb_target_group "$alb_trace_id" "$alb_domain" "$alb_cert" $alb_rule_priority ' +
   '$alb_request_creation_time "$alb_actions" "$alb_redirect_url" "$alb_error_reason" "$alb_target_list" ' +
   '"$alb_target_status_list" "$alb_classification" "$alb_classification_reason" $alb_conn_trace_id';
-
-function seconds(key: string): VarDef {
-  return {
-    expect: 'seconds or -1',
-    apply(_r, v, ctx) {
-      const x = numValue(v);
-      if (x === undefined) return false;
-      putTmp(ctx, key, x);
-      return true;
-    },
-  };
-}
 
 function isoTmp(key: string): VarDef {
   return {
@@ -67,38 +56,13 @@ const VARS: Record<string, VarDef> = {
       return true;
     },
   },
-  alb_client: {
-    expect: 'client ip:port',
-    apply(r, v) {
-      if (v.indexOf(':') < 0) return false;
-      r.clientIp = hostOnly(v, true);
-      return true;
-    },
-  },
+  alb_client: lbClient,
   alb_target: strVar('upstreamAddr'),
-  alb_req_proc: seconds('req'),
-  alb_target_proc: seconds('target'),
-  alb_resp_proc: seconds('resp'),
-  alb_elb_status: {
-    expect: 'an HTTP status',
-    apply(r, v, ctx) {
-      const s = statusValue(v);
-      if (s === undefined) return false;
-      r.status = s; // `-` (TCP listener, unparsable request): no HTTP status at all, not a failure by itself
-      putExtra(ctx, 'elbStatus', r.status);
-      return true;
-    },
-  },
-  alb_target_status: {
-    expect: 'an HTTP status or -',
-    apply(r, v, ctx) {
-      const s = statusValue(v);
-      if (s === undefined) return false;
-      r.upstreamStatus = v;
-      putExtra(ctx, 'targetStatus', s);
-      return true;
-    },
-  },
+  alb_req_proc: lbSeconds('req', true),
+  alb_target_proc: lbSeconds('target', true),
+  alb_resp_proc: lbSeconds('resp', true),
+  alb_elb_status: lbStatus,
+  alb_target_status: lbBackendStatus('targetStatus'),
   alb_target_group: extraVar('targetGroup'),
   alb_trace_id: {
     expect: 'a trace id',

@@ -9,25 +9,14 @@ import type { RequestRecord } from '../../../../src/core/types.js';
 import { parseIsoTime } from '../../fields.js';
 import { defineTemplateFormat } from '../../template/compile.js';
 import type { LineCtx, VarDef } from '../../template/types.js';
-import { hostOnly, numValue, sToMs, statusValue } from '../../template/values.js';
-import { putExtra, putTmp, strVar } from '../../template/vars.js';
+import { sToMs } from '../../template/values.js';
+import { putExtra, strVar } from '../../template/vars.js';
+import { lbBackendStatus, lbClient, lbSeconds, lbStatus } from './aws-lb-vars.js';
 import { markLbError } from './shared.js';
 
 const SPEC =
   '$elb_time $elb_name $elb_client $elb_backend $elb_req_proc $elb_backend_proc $elb_resp_proc ' +
   '$elb_status $elb_backend_status $request_length $body_bytes_sent "$request" "$http_user_agent" $ssl_cipher $ssl_protocol';
-
-function seconds(key: string): VarDef {
-  return {
-    expect: 'seconds or -1',
-    apply(_r, v, ctx) {
-      const x = numValue(v);
-      if (x === undefined || x === null) return false;
-      putTmp(ctx, key, x);
-      return true;
-    },
-  };
-}
 
 const VARS: Record<string, VarDef> = {
   elb_time: {
@@ -47,38 +36,13 @@ const VARS: Record<string, VarDef> = {
       return true;
     },
   },
-  elb_client: {
-    expect: 'client ip:port',
-    apply(r, v) {
-      if (v.indexOf(':') < 0) return false;
-      r.clientIp = hostOnly(v, true);
-      return true;
-    },
-  },
+  elb_client: lbClient,
   elb_backend: strVar('upstreamAddr'),
-  elb_req_proc: seconds('req'),
-  elb_backend_proc: seconds('backend'),
-  elb_resp_proc: seconds('resp'),
-  elb_status: {
-    expect: 'an HTTP status',
-    apply(r, v, ctx) {
-      const s = statusValue(v);
-      if (s === undefined) return false;
-      r.status = s; // `-` (TCP listener, unparsable request): no HTTP status at all, not a failure by itself
-      putExtra(ctx, 'elbStatus', r.status);
-      return true;
-    },
-  },
-  elb_backend_status: {
-    expect: 'an HTTP status or -',
-    apply(r, v, ctx) {
-      const s = statusValue(v);
-      if (s === undefined) return false;
-      r.upstreamStatus = v;
-      putExtra(ctx, 'backendStatus', s);
-      return true;
-    },
-  },
+  elb_req_proc: lbSeconds('req', false),
+  elb_backend_proc: lbSeconds('backend', false),
+  elb_resp_proc: lbSeconds('resp', false),
+  elb_status: lbStatus,
+  elb_backend_status: lbBackendStatus('backendStatus'),
 };
 
 const LB_STATUS: Record<number, string> = {
