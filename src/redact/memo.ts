@@ -18,6 +18,8 @@ import type { Ctx } from './context.js';
 
 /** Entries per memo before it is cleared (bounded memory on high-cardinality fields). */
 const MAX_ENTRIES = 16_384;
+/** Characters (keys and results) per memo before it is cleared: all-distinct 2 KB cookies must not pile up. */
+const MAX_CHARS = 2 * 1024 * 1024;
 /** Longer strings are not memoized (rare, and keeping them would cost memory). */
 const MAX_KEY = 2048;
 
@@ -55,6 +57,8 @@ function recording(ctx: Ctx, fn: () => string): { out: string; counts: Counts } 
 
 export class FieldMemo {
   private readonly map = new Map<string, MemoEntry>();
+  /** Characters held by `map` (keys + results). */
+  private chars = 0;
 
   /** Stage 1: the field's rules. A throw fails closed (O2) as `[REDACTED:error]`, not kept. */
   redact(ctx: Ctx, s: string, rules: (s: string) => string): MemoEntry {
@@ -71,8 +75,12 @@ export class FieldMemo {
     }
     const e: MemoEntry = { out: r.out, counts: r.counts, swept: null, sweptAt: -1, sweptCounts: null };
     if (s.length <= MAX_KEY) {
-      if (this.map.size >= MAX_ENTRIES) this.map.clear();
+      if (this.map.size >= MAX_ENTRIES || this.chars >= MAX_CHARS) {
+        this.map.clear();
+        this.chars = 0;
+      }
       this.map.set(s, e);
+      this.chars += s.length + 2 * e.out.length; // the swept result is about as long as `out`
     }
     return e;
   }

@@ -47,6 +47,7 @@ export function normHeaderName(name: string): string {
 const headerClassCache = new Map<string, HeaderClass>();
 
 export function classifyHeader(name: string): HeaderClass {
+  if (name.length > 128) return classifyHeaderName(name); // hostile names are not kept
   let c = headerClassCache.get(name);
   if (c === undefined) {
     c = classifyHeaderName(name);
