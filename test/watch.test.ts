@@ -88,3 +88,87 @@ it('keeps following while running: lines appended during the run are stored, SIG
   expect(s.rows).toBe(120);
   expect(s.distinct).toBe(120);
 });
+
+/**
+ * The windowed re-analysis of watch mode (src/watch/analysis.ts) against a full analysis of the same
+ * database: real follow + ingest, real SQLite. SYNTHETIC log: three hours of successes every 2 s, a
+ * burst of 500s, a long outage of 503s, a trickle of 404s that spans many windows, and a burst of 429s,
+ * appended half an hour at a time in time order, each append followed by one watch pass.
+ */
+it('windowed analysis while following gives the incidents and classifications of a full analysis of the same database', async () => {
+  const { openStore } = await import('../src/store/index.js');
+  const { watchFiles } = await import('../src/watch/index.js');
+  const { WindowedAnalysis } = await import('../src/watch/analysis.js');
+  const { analyze } = await import('../src/engine/analyze.js');
+  const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const clf = (ms: number): string => {
+    const d = new Date(ms);
+    return `${two(d.getUTCDate())}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+  };
+  const line = (ms: number, ip: string, path: string, status: number, ua = 'app/2.1'): string =>
+    `${ip} - - [${clf(ms)}] "GET ${path} HTTP/1.1" ${status} 512 "-" "${ua}"`;
+  const T0 = Date.UTC(2026, 2, 14, 10);
+  const MIN = 60_000;
+  const events: Array<[number, string]> = [];
+  for (let t = T0; t < T0 + 180 * MIN; t += 2000) events.push([t, line(t, `10.0.${(t / 2000) % 7}.1`, `/api/items/${(t / 2000) % 50}`, 200)]);
+  for (let t = T0 + 10 * MIN; t < T0 + 15 * MIN; t += 5000) events.push([t + 1, line(t + 1, '10.1.0.9', `/api/orders/${(t / 5000) % 9}`, 500)]);
+  for (let t = T0 + 60 * MIN; t < T0 + 95 * MIN; t += 7000) events.push([t + 2, line(t + 2, `10.2.0.${(t / 7000) % 5}`, '/api/pay', 503)]);
+  for (let t = T0; t < T0 + 90 * MIN; t += 3 * MIN) events.push([t + 3, line(t + 3, '10.3.0.1', '/favicon.ico', 404, 'Mozilla/5.0')]);
+  for (let t = T0 + 150 * MIN; t < T0 + 160 * MIN; t += 4000) events.push([t + 4, line(t + 4, '10.4.0.4', '/api/search', 429)]);
+  events.sort((a, b) => a[0] - b[0]);
+
+  const log = join(tmp.dir, 'windowed.log');
+  const db = join(tmp.dir, 'windowed.db');
+  writeFileSync(log, '');
+  const store = openStore(db);
+  try {
+    const gapMs = 5 * MIN;
+    const windowed = new WindowedAnalysis({ gapMs });
+    const sinces: Array<number | null> = [];
+    const pass = async (): Promise<void> => {
+      await watchFiles(store, [log], { once: true, analyze: (s) => { windowed.run(s); sinces.push(windowed.lastSince); } });
+    };
+    for (let from = T0; from < T0 + 180 * MIN; from += 30 * MIN) {
+      appendFileSync(log, events.filter(([t]) => t >= from && t < from + 30 * MIN).map(([, l]) => l).join('\n') + '\n');
+      await pass();
+    }
+    const snapshot = (): { incidents: unknown[]; classified: unknown[]; failed: number } => {
+      const c = new Database(db, { readonly: true });
+      try {
+        return {
+          incidents: c.prepare('SELECT id, cause, subcause, rule_id, title, severity, first_seen, last_seen, count, data FROM incidents ORDER BY id').all(),
+          classified: c.prepare('SELECT id, ts, cause, subcause, rule_id, incident_id FROM req_analysis ORDER BY id').all(),
+          failed: c.prepare('SELECT count(*) AS n FROM req WHERE failed = 1').pluck().get() as number,
+        };
+      } finally {
+        c.close();
+      }
+    };
+    const full = (): ReturnType<typeof snapshot> => {
+      store.resetAnalysisFailures();
+      analyze(store, { gapMs });
+      return snapshot();
+    };
+    // The windowed passes really skipped the finished part (the first pass is a full one).
+    expect(sinces[0]).toBeNull();
+    expect(sinces.slice(1).every((s) => s !== null && s >= T0)).toBe(true);
+    expect(Math.max(...sinces.map(Number))).toBeGreaterThan(T0 + 90 * MIN);
+    const incremental = snapshot();
+    expect(incremental.classified.length).toBe(incremental.failed);
+    expect(incremental.incidents.length).toBeGreaterThanOrEqual(4);
+    expect(incremental).toEqual(full());
+
+    // A line far later than the lateness allowance (a failure two hours back) reopens the window.
+    windowed.run(store);
+    appendFileSync(log, line(T0 + 40 * MIN, '10.9.9.9', '/api/orders/3', 500) + '\n');
+    await pass();
+    expect(sinces[sinces.length - 1]).toBeNull();
+    const afterLate = snapshot();
+    expect(afterLate).toEqual(full());
+    // The late 500 joined nothing old: it is its own incident, classified like its neighbours.
+    expect((afterLate.incidents as Array<{ cause: string; count: number }>).filter((i) => i.cause === 'server-error').map((i) => i.count).sort((x, y) => x - y)).toEqual([1, 60]);
+  } finally {
+    store.close();
+  }
+});

@@ -56,6 +56,8 @@ export class AnalysisRun {
   private readonly gapMs: number;
   readonly slowMs: number;
   requests = 0;
+  /** Windowed analysis: payload errors found before this time are not clustered (they are stored already). */
+  private readonly since: number | null;
   /** Deferred mode: payload errors found by observe(), added to the table in (ts, id) order by flushObserved(). */
   private pendingPayload: FailureInput[] | null;
   /** Payload errors observe() found (their traffic counts as failed). */
@@ -70,8 +72,9 @@ export class AnalysisRun {
     readonly classifier: Classifier,
     /** host + '\u0000' + path → route template (a Map from learnRouteTemplates, or a RouteTemplater). */
     private readonly routes: { get(hostPathKey: string): string | undefined },
-    opts: { gapMs?: number; slowMs?: number; deferred?: boolean } = {},
+    opts: { gapMs?: number; slowMs?: number; deferred?: boolean; since?: number } = {},
   ) {
+    this.since = opts.since ?? null;
     this.gapMs = opts.gapMs ?? DEFAULT_GAP_MS;
     this.slowMs = opts.slowMs ?? DEFAULT_SLOW_MS;
     this.context = new AnalysisContext({ deferred: opts.deferred });
@@ -131,7 +134,7 @@ export class AnalysisRun {
     const pending = this.pendingPayload;
     if (!pending || pending.length === 0) return;
     pending.sort((a, b) => (a.ts ?? -Infinity) - (b.ts ?? -Infinity) || a.id - b.id);
-    for (const p of pending) this.table.add(p);
+    for (const p of pending) if (this.since === null || p.ts === null || p.ts >= this.since) this.table.add(p);
     this.pendingPayload = [];
   }
 

@@ -47,13 +47,15 @@ export interface LeanSource {
   hosts(): Iterable<{ hostId: number; host: string }>;
   /** Dictionary string of an id (null for 0). */
   str(id: number): string | null;
-  failureClientTotals(): Iterable<{ ip: string; n: number }>;
+  /** Requests per client address of the clients that failed (at or after `since` when given). */
+  failureClientTotals(since?: number): Iterable<{ ip: string; n: number }>;
   richRows(): Iterable<StoredRequest>;
   warningCandidates(hostIds: readonly number[]): Iterable<{
     id: number; sourceId: number; ts: number | null; status: number | null; hostId: number; pathId: number;
     host: string | null; path: string | null; query: string | null; scheme: string | null; route: string | null;
   }>;
-  failures(): Iterable<StoredRequest>;
+  /** Failures in (ts, id) order; at or after `since` (and those without a time) when given. */
+  failures(since?: number): Iterable<StoredRequest>;
   /** One request by id (evidence of an incident's sample members). */
   get(id: number): StoredRequest | null;
   trafficCells(routes: Iterable<[string | null, string, number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): Iterable<[number, number, number, number]>;
@@ -85,7 +87,7 @@ function analyzeLeanRouted(store: AnalysisStore, src: LeanSource, classifier: Cl
   const templater = RouteTemplater.learn(src.learningPaths(LEARN_MAX));
   const routeCount = src.assignRoutes((host, path) => templater.template(host, path));
   const run = new AnalysisRun(classifier, templater, {
-    gapMs: opts.gapMs ?? DEFAULT_GAP_MS, slowMs: opts.slowMs ?? DEFAULT_SLOW_MS, deferred: true,
+    gapMs: opts.gapMs ?? DEFAULT_GAP_MS, slowMs: opts.slowMs ?? DEFAULT_SLOW_MS, deferred: true, since: opts.since,
   });
   for (const r of src.routeTotals()) {
     // Only a route with a failure or a detail row is asked about (routeSucceeds); any other route's
@@ -98,7 +100,7 @@ function analyzeLeanRouted(store: AnalysisStore, src: LeanSource, classifier: Cl
   const publicHosts: number[] = [];
   for (const h of src.hosts()) if (hostKinds(h.host).has('public-ip')) publicHosts.push(h.hostId);
   // 2. Requests per client address (scanner check), for the addresses that failed.
-  for (const { ip, n } of src.failureClientTotals()) run.context.setClientTotal(ip, n);
+  for (const { ip, n } of src.failureClientTotals(opts.since)) run.context.setClientTotal(ip, n);
   // 3. Rows with detail: the reference observation.
   for (const r of src.richRows()) run.observe(r as RunRecord);
   run.requests = src.requestCount();
@@ -116,7 +118,7 @@ function analyzeLeanRouted(store: AnalysisStore, src: LeanSource, classifier: Cl
   }
   // 5. Failures, in time order.
   run.flushObserved();
-  for (const r of src.failures()) run.classifyFailure(r as RunRecord);
+  for (const r of src.failures(opts.since)) run.classifyFailure(r as RunRecord);
   collectGarbage();
   // 6. Incidents, with traffic loaded for their routes and windows.
   const result = run.finish((id) => src.get(id), (want) => {
@@ -127,6 +129,7 @@ function analyzeLeanRouted(store: AnalysisStore, src: LeanSource, classifier: Cl
   store.applyAnalysis({
     routes: new Map(),
     leanRoutes: true,
+    ...(opts.since === undefined ? {} : { since: opts.since }),
     classifications: result.classifications(),
     incidents: collectingEvery(result.incidentStream(), 20_000),
     warnings: result.warnings,

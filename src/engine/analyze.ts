@@ -30,6 +30,8 @@ export interface AnalysisStore {
     routes: Map<string, string>;
     /** The routes are in the lean source's temporary tables (LeanSource.assignRoutes). */
     leanRoutes?: boolean;
+    /** Windowed analysis: only incidents and classifications from this time on are replaced. */
+    since?: number;
     pathIds?: Map<string, [number, number]>;
     classifications: Iterable<{ id: number; ts?: number | null; cause: string; subcause: string; ruleId: string }>;
     incidents: Iterable<IncidentRecord>;
@@ -56,6 +58,7 @@ export function analyze(store: AnalysisStore, opts: AnalysisOptions = {}): Analy
   const t0 = Date.now();
   const classifier = buildClassifier(opts.rulesPaths);
   if (store.leanSource && !opts.reference) return analyzeLean(store, store.leanSource(), classifier, opts, t0);
+  if (opts.since !== undefined) throw new Error('analyze: a windowed analysis (since) needs a store with a lean source');
   const routes = learnRouteTemplates(store.iterateRouteKeys());
   const run = new AnalysisRun(classifier, routes, { gapMs: opts.gapMs ?? DEFAULT_GAP_MS, slowMs: opts.slowMs ?? DEFAULT_SLOW_MS });
   for (const r of store.iterateRequests()) run.observe(r);

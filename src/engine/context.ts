@@ -117,7 +117,9 @@ export class AnalysisContext {
       this.addOkAt(rk, o.host, o.route, 1);
       this.addOkClientAt(rk, o.client);
     }
-    if (o.clientIp !== null) {
+    // Deferred: totals come from setClientTotal, so only a 404 needs a client entry here (the scanner
+    // check reads nothing else), and clients that never got one cost nothing.
+    if (o.clientIp !== null && (!this.deferred || o.status === 404)) {
       const cs = this.clientStat(o.clientIp);
       if (!this.deferred) cs.total++;
       if (o.status === 404) {

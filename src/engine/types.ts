@@ -284,6 +284,13 @@ export interface AnalysisOptions {
   slowMs?: number;
   /** Read every request (the reference passes) even when the store offers the lean reading; for tests. */
   reference?: boolean;
+  /**
+   * Windowed re-analysis (watch mode, src/watch/analysis.ts): only failures at or after this time (ms,
+   * and those without a time) are classified and clustered; incidents that started before it and
+   * their classifications stay as stored. Exact when no stored incident spans it and no failure before
+   * it is new (the watcher chooses it so). Needs a store with a lean source.
+   */
+  since?: number;
 }
 
 export interface AnalysisSummary {

@@ -18,6 +18,11 @@ export interface AnalysisWrite {
     firstSeen: number | null; lastSeen: number | null; count: number; memberIds?: readonly number[];
   } & Record<string, unknown>>;
   warnings: Array<{ id: string; kind: string; route?: string | null; firstSeen: number | null; lastSeen: number | null; count: number } & Record<string, unknown>>;
+  /**
+   * Windowed analysis (AnalysisOptions.since): incidents that started before this time and the
+   * classifications of failures before it are kept; the rest is replaced.
+   */
+  since?: number;
   /** Members per incident; absent: read from each incident's memberIds while it is written. */
   incidentOf?: Iterable<{ id: number; incidentId: string }>;
 }
@@ -26,15 +31,52 @@ export interface AnalysisWrite {
  * Undo the failures that analysis (not ingest) marked: 2xx/3xx payload errors. Run before the engine
  * reads the data, so a re-analysis starts from what ingest stored.
  */
-export function resetAnalysisFailures(db: Db): void {
+export function resetAnalysisFailures(db: Db, since?: number): void {
+  if (since === undefined) {
+    db.prepare(`UPDATE req SET failed = 0 WHERE failed = 1 AND status > 0 AND status < 400
+      AND id IN (SELECT id FROM req_analysis WHERE cause = 'payload-error')`).run();
+    return;
+  }
   db.prepare(`UPDATE req SET failed = 0 WHERE failed = 1 AND status > 0 AND status < 400
-    AND id IN (SELECT id FROM req_analysis WHERE cause = 'payload-error')`).run();
+    AND id IN (SELECT id FROM req_analysis WHERE cause = 'payload-error' AND (ts >= ? OR ts IS NULL))`).run(since);
+}
+
+/**
+ * The time from which the next windowed analysis re-reads failures: at least `gapMs + latenessMs`
+ * before the latest request stored (a line arriving later, up to `latenessMs` out of order, cannot
+ * extend an incident that ended before it), moved back to the start of any incident that spans it
+ * (so each incident is either kept whole or rebuilt whole), and never before `prev` (the frozen part
+ * only grows). null while nothing is stored.
+ */
+export function nextAnalysisFrontier(db: Db, prev: number | null, gapMs: number, latenessMs: number): number | null {
+  const latest = db.prepare('SELECT max(max_ts) FROM sources').pluck().get() as number | null;
+  if (latest === null) return prev;
+  let at = latest - gapMs - latenessMs;
+  if (prev !== null && at <= prev) return prev;
+  const spanning = db.prepare('SELECT min(first_seen) FROM incidents WHERE first_seen < ? AND last_seen >= ?').pluck();
+  for (;;) {
+    const start = spanning.get(at, at) as number | null;
+    if (start === null) break;
+    at = start;
+  }
+  return prev === null ? at : Math.max(prev, at);
+}
+
+/** True when a failure before `at` has no stored analysis (a line that arrived late): the window must reopen. */
+export function failuresUnanalysedBefore(db: Db, at: number): boolean {
+  return db.prepare(`SELECT 1 FROM req r WHERE r.failed = 1 AND r.ts < ? AND NOT EXISTS (SELECT 1 FROM req_analysis a WHERE a.id = r.id) LIMIT 1`)
+    .get(at) !== undefined;
 }
 
 /** Writes analysis results, replacing any earlier analysis (re-runs are idempotent). */
 export function applyAnalysis(db: Db, a: AnalysisWrite): void {
   db.transaction(() => {
-    db.exec('DELETE FROM path_routes; DELETE FROM routes; DELETE FROM incidents; DELETE FROM warnings; DELETE FROM req_analysis;');
+    if (a.since === undefined) db.exec('DELETE FROM path_routes; DELETE FROM routes; DELETE FROM incidents; DELETE FROM warnings; DELETE FROM req_analysis;');
+    else {
+      db.exec('DELETE FROM path_routes; DELETE FROM routes; DELETE FROM warnings;');
+      db.prepare('DELETE FROM incidents WHERE first_seen >= ? OR first_seen IS NULL').run(a.since);
+      db.prepare('DELETE FROM req_analysis WHERE ts >= ? OR ts IS NULL').run(a.since);
+    }
     const dictId = db.prepare('SELECT id FROM dict WHERE s = ?').pluck();
     const insRoute = db.prepare('INSERT INTO routes(host, template) VALUES (?, ?) ON CONFLICT(host, template) DO UPDATE SET host = host RETURNING id').pluck();
     const insPathRoute = db.prepare('INSERT OR REPLACE INTO path_routes(host_id, path_id, route_id) VALUES (?, ?, ?)');

@@ -5,6 +5,7 @@
  * with a request_detail row (failures, HAR entries, records with headers or a body) are hydrated.
  */
 import type { Header, StoredRequest, Timings } from '../core/types.js';
+import { failuresUnanalysedBefore, nextAnalysisFrontier, resetAnalysisFailures } from './analysis.js';
 import type { Db } from './open.js';
 import { stmt } from './statements.js';
 
@@ -150,6 +151,21 @@ export class LeanReader {
     return db.prepare('SELECT count(DISTINCT template) FROM temp.lean_route WHERE listed = 1').pluck().get() as number;
   }
 
+  /** Windowed analysis (watch): undoes the payload-error marks of the last analysis from `since` on (all without it). */
+  resetAnalysisFailures(since?: number): void {
+    resetAnalysisFailures(this.db, since);
+  }
+
+  /** Windowed analysis: where the next one starts (see nextAnalysisFrontier in analysis.ts). */
+  nextAnalysisFrontier(prev: number | null, gapMs: number, latenessMs: number): number | null {
+    return nextAnalysisFrontier(this.db, prev, gapMs, latenessMs);
+  }
+
+  /** Windowed analysis: a failure before `at` has no stored analysis yet (it arrived late). */
+  failuresUnanalysedBefore(at: number): boolean {
+    return failuresUnanalysedBefore(this.db, at);
+  }
+
   /** Drops assignRoutes' temporary tables. */
   releaseRoutes(): void {
     this.db.exec('DROP TABLE IF EXISTS temp.lean_path_route; DROP TABLE IF EXISTS temp.lean_route;');
@@ -185,10 +201,11 @@ export class LeanReader {
   }
 
   /** Requests per client address, for the addresses that have failures (the scanner check asks only about those). */
-  *failureClientTotals(): IterableIterator<{ ip: string; n: number }> {
-    const rows = stmt(this.db, `SELECT d.s AS ip, c.n AS n FROM (SELECT DISTINCT client_id FROM req WHERE failed = 1 AND client_id IS NOT NULL) f
+  *failureClientTotals(since?: number): IterableIterator<{ ip: string; n: number }> {
+    const window = since === undefined ? '' : 'AND (ts >= ? OR ts IS NULL)';
+    const rows = stmt(this.db, `SELECT d.s AS ip, c.n AS n FROM (SELECT DISTINCT client_id FROM req WHERE failed = 1 AND client_id IS NOT NULL ${window}) f
       JOIN client_stats c ON c.client_id = f.client_id JOIN dict d ON d.id = f.client_id`);
-    yield* rows.iterate() as IterableIterator<{ ip: string; n: number }>;
+    yield* (since === undefined ? rows.iterate() : rows.iterate(since)) as IterableIterator<{ ip: string; n: number }>;
   }
 
   private hydrate(r: EngineRow): StoredRequest {
@@ -223,10 +240,14 @@ export class LeanReader {
     return r ? this.hydrate(r) : null;
   }
 
-  /** Failed requests in (ts, id) order (NULL ts first), through the partial index on failures. */
-  *failures(): IterableIterator<StoredRequest> {
-    const rows = stmt(this.db, `SELECT ${ENGINE_COLS} FROM req r LEFT JOIN request_detail d ON d.id = r.id WHERE r.failed = 1 ORDER BY r.ts, r.id`).raw();
-    for (const r of rows.iterate() as IterableIterator<EngineRow>) yield this.hydrate(r);
+  /**
+   * Failed requests in (ts, id) order (NULL ts first), through the partial index on failures; with
+   * `since`, those at or after it and those without a time (windowed analysis).
+   */
+  *failures(since?: number): IterableIterator<StoredRequest> {
+    const window = since === undefined ? '' : 'AND (r.ts >= ? OR r.ts IS NULL)';
+    const rows = stmt(this.db, `SELECT ${ENGINE_COLS} FROM req r LEFT JOIN request_detail d ON d.id = r.id WHERE r.failed = 1 ${window} ORDER BY r.ts, r.id`).raw();
+    for (const r of (since === undefined ? rows.iterate() : rows.iterate(since)) as IterableIterator<EngineRow>) yield this.hydrate(r);
   }
 
   /**

@@ -14,7 +14,8 @@ export interface WatchOptions {
   format?: LogFormat | null;
   /** Re-run analysis after new lines, at most this often (and never more than a quarter of the time). @default 5000 */
   analyzeEveryMs?: number;
-  analyze: (store: Store) => void;
+  /** Awaited before the next poll (a worker analysis leaves the event loop free meanwhile). */
+  analyze: (store: Store) => void | Promise<void>;
   /** Called after every poll that stored something, and after each analysis. */
   onUpdate?: (polls: FollowOutcome[], analysed: boolean) => void;
   /** Stop when this resolves (SIGINT, the TUI quitting). */
@@ -57,7 +58,7 @@ export async function watchFiles(store: Store, paths: readonly string[], opts: W
     let analysed = false;
     if (dirty && (opts.once || stopped || now - lastAnalysis >= Math.max(opts.analyzeEveryMs ?? 5000, analysisCost * 4))) {
       const t0 = Date.now();
-      opts.analyze(store);
+      await opts.analyze(store);
       analysisCost = Date.now() - t0;
       lastAnalysis = Date.now();
       dirty = false;
@@ -67,7 +68,7 @@ export async function watchFiles(store: Store, paths: readonly string[], opts: W
     if (opts.once || stopped) break;
     await Promise.race([new Promise((r) => setTimeout(r, interval)), opts.stop ?? new Promise(() => {})]);
   }
-  if (dirty) opts.analyze(store);
+  if (dirty) await opts.analyze(store);
   store.addRedactionCounts(redactor.summary());
   store.checkpoint();
   return [...totals.values()];

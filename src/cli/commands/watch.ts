@@ -1,11 +1,11 @@
 import { UserError } from '../../core/errors.js';
 import { toTerminal } from '../../core/escape-terminal.js';
 import { findFormat } from '../../../parsers/access-log/registry.js';
-import { buildOverview } from '../../queries/build.js';
+import { buildOverview, refreshScorecard } from '../../queries/build.js';
 import { incidentState, incidentStateText } from '../../queries/incident-state.js';
 import { openStore, type Store } from '../../store/index.js';
+import { createWatchAnalyzer } from '../../watch/analysis.js';
 import { watchFiles } from '../../watch/index.js';
-import { runAnalysis } from './analysis.js';
 import { resolveCustomFormat } from './ingest.js';
 
 export interface WatchCliOptions {
@@ -36,8 +36,13 @@ export async function runWatch(files: string[], opts: WatchCliOptions): Promise<
   if (opts.format && !format) throw new UserError(`unknown format "${opts.format}"`, { hint: 'run `faultline formats` to list them' });
   const intervalMs = opts.interval === undefined ? 1000 : Number(opts.interval) * 1000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new UserError(`--interval must be a positive number of seconds, got "${opts.interval}"`);
-  const gapMs = (opts.gap === undefined ? 5 : Number(opts.gap)) * 60_000;
+  const gapMin = opts.gap === undefined ? 5 : Number(opts.gap);
+  if (!Number.isFinite(gapMin) || gapMin <= 0) throw new UserError(`--gap must be a positive number of minutes, got "${opts.gap}"`);
+  const gapMs = gapMin * 60_000;
   const store = openStore(opts.db);
+  // Each re-analysis reads the failures of a recent window only (finished incidents stay stored), in
+  // a worker thread when the build has one, so the live UI keeps answering while it runs.
+  const analysis = createWatchAnalyzer(opts.db, { gapMs, rulesPaths: opts.rules, after: (s) => refreshScorecard(s) });
   let stopResolve!: () => void;
   const stop = new Promise<void>((r) => { stopResolve = r; });
   const onSignal = (): void => stopResolve();
@@ -53,7 +58,7 @@ export async function runWatch(files: string[], opts: WatchCliOptions): Promise<
       once: opts.once,
       format,
       stop,
-      analyze: (s) => runAnalysis(s, { rules: opts.rules, gap: opts.gap }),
+      analyze: (s) => analysis.run(s),
       onUpdate: (polls, analysed) => {
         for (const p of polls) {
           for (const e of p.events) {
@@ -90,6 +95,7 @@ export async function runWatch(files: string[], opts: WatchCliOptions): Promise<
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await analysis.close();
     store.close();
   }
 }
