@@ -5,12 +5,15 @@
  * files and the examples, with ties of 30-40 incidents on (severity, count), read in pages of 4 so
  * every page boundary falls inside a tie group somewhere.
  */
+import { copyFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentRecord } from '../engine/types.js';
 import { buildOverview, incidentRecords, pageIncidents, sliceIncidents } from '../queries/build.js';
 import type { IncidentSummary, Overview } from '../queries/view-model.js';
+import { openStore } from '../store/index.js';
 import type { IncidentQuery } from '../store/views.js';
 import { IncidentPager } from './incident-pager.js';
 import { CORPUS, FILES, realDb, type RealDb } from './testing/real-db.js';
@@ -124,6 +127,35 @@ describe('incident list from SQLite = the in-memory reference', () => {
     expect(m.count).toBe(ids.length);
     expect(db.store.views.materializedPage(m.table, 0, ids.length).map((i) => i.id)).toEqual(ids);
   }
+
+  it('incidents without times sort last by time and never match a time window (synthetic: times cleared in a copy)', () => {
+    const copy = join(db.dir, 'no-times.db');
+    copyFileSync(db.dbPath, copy);
+    // Every seventh incident loses its times, as HAR entries without startedDateTime would.
+    const ids = db.store.views.incidentIds({ sort: 'severity' }).filter((_, k) => k % 7 === 0);
+    const raw = new Database(copy);
+    for (const id of ids) raw.prepare('UPDATE incidents SET first_seen = NULL, last_seen = NULL WHERE id = ?').run(id);
+    raw.close();
+    const w = openStore(copy);
+    try {
+      const mem = buildOverview(w).incidents;
+      const recs = new Map(incidentRecords(w).map((r) => [r.id, r]));
+      for (const q of [{ sort: 'time' as const }, { sort: 'time' as const, cause: 'not-found' }, { sort: 'severity' as const, since: 0, until: Date.now() }]) {
+        const want = queryIncidents(mem, (id) => recs.get(id), q).map((i) => i.id);
+        expect(w.views.incidentIds(q)).toEqual(want);
+        const p = new IncidentPager({
+          count: () => w.views.incidentCount(q),
+          page: (after, limit, backward) => pageIncidents(w, q, limit, after, null, backward),
+          at: (offset, limit) => sliceIncidents(w, q, offset, limit, null),
+          key: (row) => w.views.incidentKey(row, q.sort),
+        }, 4, 3);
+        expect(want.map((_, k) => p.slice(want.length - 1 - k, 1)[0]!.id).reverse()).toEqual(want);
+      }
+      expect(w.views.incidentIds({ sort: 'time' }).slice(-ids.length).sort()).toEqual([...ids].sort());
+    } finally {
+      w.close();
+    }
+  });
 
   it('an incident the filters leave out has no position', () => {
     const other = ov.incidents.find((i) => i.cause !== 'not-found')!;
