@@ -74,7 +74,20 @@ export function openDb(path: string, opts: { readonly?: boolean } = {}): Db {
       });
     }
     if (version < MIGRATIONS.length) {
-      if (opts.readonly) throw new UserError(`database ${path} needs an upgrade; open it once without --readonly`);
+      if (opts.readonly) {
+        // A read command on a database from an older faultline: upgrade it once through a writable
+        // connection (migrations are additive), then read as asked. On read-only media that fails: say so.
+        db.close();
+        db = undefined;
+        try {
+          closeDb(openDb(path));
+        } catch (err) {
+          throw new UserError(`database ${path} was written by an older faultline (schema ${version}) and cannot be upgraded here: ${err instanceof Error ? err.message : String(err)}`, {
+            hint: 'copy it to a writable disk and run any faultline command on the copy once (e.g. `faultline incidents --db COPY`): it is upgraded in place',
+          });
+        }
+        return openDb(path, opts);
+      }
       migrate(db, version);
     }
     // Touch the schema so a corrupt file fails here, with a clear message, not in the middle of a query.
