@@ -70,7 +70,8 @@ setTimeout(() => {
     const secondHalf = rs.slice(Math.ceil(rs.length / 2));
     const avg = (a) => a.reduce((x, y) => x + y, 0) / Math.max(a.length, 1);
     console.log(`\nwatch exited ${code}; ${written} lines appended in ${minutes} min; RSS first half ${avg(firstHalf).toFixed(0)} MB, second half ${avg(secondHalf).toFixed(0)} MB, max ${Math.max(...rs).toFixed(0)} MB`);
-    const at = (m) => samples.find((s) => s.t >= m * 60 - 5)?.rssMb;
+    // The sample nearest each mark (the last one comes a few seconds before the end).
+    const at = (m) => samples.reduce((best, s) => (!best || Math.abs(s.t - m * 60) < Math.abs(best.t - m * 60) ? s : best), null)?.rssMb;
     console.log(`RSS at ${[1, 3, 5, 10, 30, 60].filter((m) => m <= minutes).map((m) => `${m} min: ${at(m)?.toFixed(0) ?? '-'} MB`).join(', ')}`);
     rmSync(dir, { recursive: true, force: true });
   });
