@@ -89,6 +89,34 @@ it('keeps following while running: lines appended during the run are stored, SIG
   expect(s.distinct).toBe(120);
 });
 
+it('analysis in a worker thread (the built CLI by default) or inline (FAULTLINE_ANALYSIS_WORKER=0): the same clear rule error, the same incidents', () => {
+  const log = join(tmp.dir, 'rules.log');
+  const bad = join(tmp.dir, 'bad-rules.json');
+  writeFileSync(log, chunk(0, 30));
+  writeFileSync(bad, '{"rules": 5}\n');
+  const results = ['1', '0'].map((worker) => runCli(['watch', log, '--db', join(tmp.dir, `rules-${worker}.db`), '--once', '--rules', bad], {
+    env: { ...process.env, NO_COLOR: '1', FAULTLINE_DB: '', FAULTLINE_ANALYSIS_WORKER: worker },
+  }));
+  for (const r of results) {
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/invalid rules .*\n.*bad-rules\.json/);
+    expect(r.stderr).toMatch(/hint: fix the rule files/);
+    expect(r.stderr).not.toMatch(/internal error|at .*analysis-worker/);
+  }
+  // Valid rules: both ways store the same incidents.
+  const ok = ['1', '0'].map((worker) => {
+    const db = join(tmp.dir, `ok-${worker}.db`);
+    const r = runCli(['watch', log, '--db', db, '--once'], { env: { ...process.env, NO_COLOR: '1', FAULTLINE_DB: '', FAULTLINE_ANALYSIS_WORKER: worker } });
+    expect(r.code, r.stderr).toBe(0);
+    const c = new Database(db, { readonly: true });
+    const rows = c.prepare('SELECT id, count, title FROM incidents ORDER BY id').all();
+    c.close();
+    return rows;
+  });
+  expect(ok[0]!.length).toBeGreaterThan(0);
+  expect(ok[0]).toEqual(ok[1]);
+});
+
 /**
  * The windowed re-analysis of watch mode (src/watch/analysis.ts) against a full analysis of the same
  * database: real follow + ingest, real SQLite. SYNTHETIC log: three hours of successes every 2 s, a
