@@ -17,6 +17,10 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z in epoch ms: the dates toISOString writes with four digits. */
+const MIN_ISO_MS = -62167219200000;
+const MAX_ISO_MS = 253402300799999;
+
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 export class Conformer {
@@ -136,7 +140,8 @@ export class Conformer {
     const v = o[key];
     if (typeof v === 'string' && ISO_8601.test(v)) return;
     const t = typeof v === 'number' ? v : typeof v === 'string' && v.length <= 64 ? Date.parse(v) : NaN;
-    o[key] = new Date(Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? t : 0).toISOString();
+    // Years 0000-9999 only: toISOString writes others as ±YYYYYY, which is not ISO 8601 as HAR means it.
+    o[key] = new Date(Number.isFinite(t) && t >= MIN_ISO_MS && t <= MAX_ISO_MS ? t : 0).toISOString();
     this.note(path);
   }
 
