@@ -284,7 +284,7 @@ describe('(e) hostile lines parse or reject quickly (security.md B-24, B-40)', (
           if ('ok' in r && !r.ok) expect(typeof r.reason).toBe('string');
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20261123 },
     );
     // Mutations of real samples reach deeper into the parsers than random strings.
     const samples = textFormats.flatMap((f) => f.samples.map((s) => s.line));
@@ -294,7 +294,7 @@ describe('(e) hostile lines parse or reject quickly (security.md B-24, B-40)', (
         const mutated = line.slice(0, k) + ins + line.slice(k + 1);
         for (const p of parsers) p(mutated);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 20261123 },
     );
   });
 });
