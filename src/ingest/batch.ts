@@ -9,6 +9,8 @@ export type { EncodedBatch } from '../store/index.js';
 
 /** Cap on the sender's string table; cleared at a batch boundary when passed. */
 const STRING_TABLE_MAX = 200_000;
+/** …and on the characters it holds: all-distinct long user agents or paths must not pile up (bounded memory). */
+const STRING_TABLE_CHARS = 4 * 1024 * 1024;
 
 function json(v: unknown): string | null {
   return v === null || v === undefined ? null : JSON.stringify(v);
@@ -27,6 +29,8 @@ export function wantsDetail(r: RequestRecord, failed: boolean, kind: 'har' | 'lo
 /** Builds EncodedBatches; one per parsing session (its string table spans every source of the session). */
 export class BatchEncoder {
   private table = new Map<string, number>();
+  /** Characters of the strings in `table`. */
+  private tableChars = 0;
   /** Per field, the last string and its id: consecutive records often share them (same client, same page). */
   private readonly lastStr: Array<string | null> = new Array(8).fill(null);
   private readonly lastId: number[] = new Array(8).fill(-1);
@@ -64,6 +68,7 @@ export class BatchEncoder {
       this.table.set(s, id);
       this.fresh.push(s);
       this.bytes += s.length;
+      this.tableChars += s.length;
     }
     return id;
   }
@@ -131,8 +136,9 @@ export class BatchEncoder {
     this.skips = [];
     this.n = 0;
     this.bytes = 0;
-    if (this.table.size >= STRING_TABLE_MAX) {
+    if (this.table.size >= STRING_TABLE_MAX || this.tableChars >= STRING_TABLE_CHARS) {
       this.table = new Map();
+      this.tableChars = 0;
       this.lastStr.fill(null);
       this.reset = true;
     }
