@@ -110,8 +110,9 @@ describe('sanitized HAR', () => {
   it('lowers confidence of auth conclusions from a Chrome export without credentials', () => {
     const chrome = { harCreator: 'WebInspector' };
     const records = [
-      rec({ ts: T0, status: 200, path: '/home', sourceKind: 'har', extra: chrome }),
-      rec({ ts: T0 + 1000, status: 401, path: '/api/me', sourceKind: 'har', extra: chrome }),
+      // A HAR entry always has a header list (here Chrome left none that carries credentials).
+      rec({ ts: T0, status: 200, path: '/home', sourceKind: 'har', extra: chrome, reqHeaders: [] }),
+      rec({ ts: T0 + 1000, status: 401, path: '/api/me', sourceKind: 'har', extra: chrome, reqHeaders: [] }),
     ];
     const inc = runOn(records).result.incidents[0]!;
     expect(inc.subcause).toBe('missing-credentials');

@@ -272,6 +272,7 @@ export function compileMatch(m: MatchSpec, slowLabel = 'slow threshold', nested 
   }
   if (m.credentialsSent !== undefined) kids.push(boolLeaf('credentials sent', m.credentialsSent, (f) => f.credentialsSent));
   if (m.apiKeySent !== undefined) kids.push(boolLeaf('API key sent', m.apiKeySent, (f) => f.apiKeySent));
+  if (m.reqHeadersSeen !== undefined) kids.push(boolLeaf('request headers recorded', m.reqHeadersSeen, (f) => f.reqHeadersSeen));
   if (m.sunsetPassed !== undefined) kids.push(boolLeaf('Sunset date passed', m.sunsetPassed, (f) => f.sunsetPassed));
   for (const [k, want] of Object.entries(m.context ?? {})) {
     const key = k as keyof NonNullable<MatchSpec['context']>;

@@ -150,6 +150,11 @@ export class Facts {
     return false;
   }
 
+  /** The source recorded request headers at all (plain access logs do not). */
+  get reqHeadersSeen(): boolean {
+    return this.r.reqHeaders !== null;
+  }
+
   get apiKeySent(): boolean {
     for (const h of API_KEY_HEADERS) if (this.reqHeader(h) !== null) return true;
     if (this.r.query) for (const n of queryParamNames(this.r.query)) if (API_KEY_QUERY.has(n)) return true;

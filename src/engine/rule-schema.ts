@@ -110,7 +110,7 @@ function matchSpec(c: Collector, v: unknown, path: string, depth = 0): void {
   const allowed: Array<keyof MatchSpec> = [
     'status', 'method', 'methodKnown', 'scheme', 'sourceKind', 'format', 'host', 'hostKind', 'path', 'extension', 'query',
     'userAgent', 'errorText', 'upstreamStatus', 'upstreamAttempts', 'durationMs', 'slow', 'reqHeaders', 'respHeaders', 'body',
-    'extra', 'urlAnomaly', 'jwt', 'credentialsSent', 'apiKeySent', 'sunsetPassed', 'context', 'any', 'all', 'not',
+    'extra', 'urlAnomaly', 'jwt', 'credentialsSent', 'apiKeySent', 'reqHeadersSeen', 'sunsetPassed', 'context', 'any', 'all', 'not',
   ];
   unknownKeys(c, v, allowed, path);
   if (Object.keys(v).length === 0) c.add(path, 'an empty condition object matches everything; add at least one condition');
@@ -121,7 +121,7 @@ function matchSpec(c: Collector, v: unknown, path: string, depth = 0): void {
   for (const k of ['method', 'scheme', 'format', 'host', 'path', 'query', 'userAgent', 'errorText', 'upstreamStatus'] as const) {
     if (k in v) strTest(c, v[k], `${path}/${k}`);
   }
-  for (const k of ['methodKnown', 'slow', 'credentialsSent', 'apiKeySent', 'sunsetPassed'] as const) {
+  for (const k of ['methodKnown', 'slow', 'credentialsSent', 'apiKeySent', 'reqHeadersSeen', 'sunsetPassed'] as const) {
     if (k in v && typeof v[k] !== 'boolean') c.add(`${path}/${k}`, 'must be true or false');
   }
   if ('sourceKind' in v && v.sourceKind !== 'har' && v.sourceKind !== 'log') c.add(`${path}/sourceKind`, 'must be "har" or "log"');

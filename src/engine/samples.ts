@@ -39,7 +39,8 @@ export function sampleRecord(s: RuleSample): EngineRecord {
     r.query = q < 0 ? null : pq.slice(q + 1);
   }
   r.status = s.status === undefined ? 200 : s.status;
-  r.reqHeaders = headers(s.reqHeaders);
+  // A HAR entry always carries a header list (maybe empty); a plain log line carries none.
+  r.reqHeaders = headers(s.reqHeaders) ?? (r.sourceKind === 'har' ? [] : null);
   r.respHeaders = headers(s.respHeaders);
   r.body = s.body === undefined ? null : typeof s.body === 'string' ? s.body : JSON.stringify(s.body);
   r.respMime = s.respMime ?? (typeof s.body === 'object' ? 'application/json' : null);

@@ -111,6 +111,11 @@ export interface MatchSpec {
   credentialsSent?: boolean;
   /** An API-key header or query parameter was sent. */
   apiKeySent?: boolean;
+  /**
+   * The source recorded the request's headers (a HAR, a JSON log that logs them). Plain access logs
+   * do not: there `credentialsSent: false` only means "not visible", not "missing".
+   */
+  reqHeadersSeen?: boolean;
   /** A Sunset header whose date is before the request time. */
   sunsetPassed?: boolean;
   context?: Partial<Record<keyof ContextFacts, boolean>>;
