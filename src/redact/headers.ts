@@ -6,7 +6,7 @@
 import type { Header } from '../core/types.js';
 import type { Ctx } from './context.js';
 import { isMarker } from './markers.js';
-import { FieldMemo, type MemoEntry } from './memo.js';
+import { sweepEntry, type FieldMemo, type MemoEntry } from './memo.js';
 import { classifyHeader, normHeaderName, type HeaderClass } from './names.js';
 import { redactTextCapped, secretMarker } from './text.js';
 import { redactUrlInner } from './url.js';
@@ -134,14 +134,9 @@ export function redactHeaderList(ctx: Ctx, headers: Header[]): Header[] {
       name = typeof h[0] === 'string' ? h[0] : String(h[0]);
       const value = typeof h[1] === 'string' ? h[1] : String(h[1]);
       const memo = headerMemo(ctx, classifyHeader(name));
-      if (memo === null) {
-        out.push([name, redactHeaderValue(ctx, name, value)]);
-        entries.push(null);
-      } else {
-        const e = memo.redact(ctx, value, (v) => redactHeaderValue(ctx, name, v));
-        out.push([name, e.out]);
-        entries.push(e);
-      }
+      const e = memo === null ? null : memo.redact(ctx, value, (v) => redactHeaderValue(ctx, name, v));
+      out.push([name, e === null ? redactHeaderValue(ctx, name, value) : e.out]);
+      entries.push(e);
     } catch {
       out.push([name, ctx.error()]);
       entries.push(null);
@@ -152,7 +147,7 @@ export function redactHeaderList(ctx: Ctx, headers: Header[]): Header[] {
     const e = entries[k];
     const url = isUrlHeader(h[0]);
     if (e) {
-      h[1] = headerMemo(ctx, classifyHeader(h[0]))!.sweep(ctx, e, url);
+      h[1] = sweepEntry(ctx, e, url);
       continue;
     }
     try {

@@ -84,22 +84,22 @@ export class FieldMemo {
     }
     return e;
   }
+}
 
-  /** Stage 2: echoes of learned values in the stage-1 result (learned.ts). */
-  sweep(ctx: Ctx, e: MemoEntry, url: boolean): string {
-    const at = ctx.learned.size;
-    if (e.swept !== null && e.sweptAt === at) {
-      replay(ctx, e.sweptCounts);
-      return e.swept;
-    }
-    try {
-      const r = recording(ctx, () => ctx.sweep(e.out, url));
-      e.swept = r.out;
-      e.sweptCounts = r.counts;
-      e.sweptAt = at;
-      return r.out;
-    } catch {
-      return ctx.error();
-    }
+/** Stage 2: echoes of learned values in a stage-1 result (learned.ts), reused while nothing new was learned. */
+export function sweepEntry(ctx: Ctx, e: MemoEntry, url: boolean): string {
+  const at = ctx.learned.size;
+  if (e.swept !== null && e.sweptAt === at) {
+    replay(ctx, e.sweptCounts);
+    return e.swept;
+  }
+  try {
+    const r = recording(ctx, () => ctx.sweep(e.out, url));
+    e.swept = r.out;
+    e.sweptCounts = r.counts;
+    e.sweptAt = at;
+    return r.out;
+  } catch {
+    return ctx.error();
   }
 }

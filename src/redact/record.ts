@@ -8,6 +8,7 @@ import { redactBodyInner } from './body.js';
 import { isUrlHeader, redactHeaderList, redactHeaderValue } from './headers.js';
 import { classifyKeyForSweep } from './json.js';
 import { isMarker, OPEN } from './markers.js';
+import { sweepEntry } from './memo.js';
 import { isUrlKey, isUserKey } from './names.js';
 import { redactTextCapped, secretMarker } from './text.js';
 import { redactAuthority, redactQueryInner, redactUrlInner } from './url.js';
@@ -93,13 +94,13 @@ export function redactRecordInner(ctx: Ctx, rec: RequestRecord): void {
       if (hs) for (const h of hs) h[1] = field(ctx, h[1], (s) => ctx.sweep(s, isUrlHeader(h[0])))!;
     }
   }
-  rec.path = path === null ? null : m.path.sweep(ctx, path, true);
-  rec.query = query === null ? null : m.query.sweep(ctx, query, true);
-  rec.referer = referer === null ? null : m.referer.sweep(ctx, referer, true);
+  rec.path = path === null ? null : sweepEntry(ctx, path, true);
+  rec.query = query === null ? null : sweepEntry(ctx, query, true);
+  rec.referer = referer === null ? null : sweepEntry(ctx, referer, true);
   rec.body = field(ctx, rec.body, (s) => ctx.sweep(s, false));
-  rec.errorText = errorText === null ? null : m.text.sweep(ctx, errorText, false);
-  rec.userAgent = userAgent === null ? null : m.text.sweep(ctx, userAgent, false);
-  rec.upstreamAddr = upstreamAddr === null ? null : m.text.sweep(ctx, upstreamAddr, false);
+  rec.errorText = errorText === null ? null : sweepEntry(ctx, errorText, false);
+  rec.userAgent = userAgent === null ? null : sweepEntry(ctx, userAgent, false);
+  rec.upstreamAddr = upstreamAddr === null ? null : sweepEntry(ctx, upstreamAddr, false);
   if (rec.extra) {
     for (const k of Object.keys(rec.extra)) {
       const v = rec.extra[k];
