@@ -16,11 +16,11 @@ export async function ingestAll(store: Store, paths: readonly string[], opts: So
   const worker = opts.worker ?? (opts.customFormat && opts.customFormat.spec === undefined ? false : undefined);
   const session = { client: createParseClient(store.redactionKey(), { worker }), strings: new BatchStrings() };
   const out: IngestOutcome[] = [];
-  store.bulkLoad(true);
+  store.streaming(true);
   try {
     for (const p of paths) out.push(await ingestSource(store, session, p, opts));
   } finally {
-    store.bulkLoad(false);
+    store.streaming(false);
     try {
       store.addRedactionCounts(await session.client.summary());
     } finally {

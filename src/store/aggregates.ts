@@ -79,47 +79,29 @@ export class Aggregates {
     this.upsertDur = db.prepare('INSERT INTO dur_hist(ms, n) VALUES (?, ?) ON CONFLICT(ms) DO UPDATE SET n = n + excluded.n');
   }
 
+  /** Counts one stored request (the writer passes one reused object, not one per row). */
   add(r: AggRow): void {
-    this.addRow(r.hostId, r.pathId, r.clientId, r.uaId, r.status, r.failed, r.lean, r.ts, r.durationMs);
-  }
-
-  /** `add` without an object per row (the writer calls it once per stored request). */
-  addRow(hostId: number, pathId: number, clientId: number, uaId: number, status: number | null, failed: boolean, lean: boolean,
-    ts: number | null, durationMs: number | null): void {
-    let byPath = this.paths.get(hostId);
-    if (!byPath) { byPath = new Map(); this.paths.set(hostId, byPath); }
-    let p = byPath.get(pathId);
-    if (!p) { p = { n: 0, failed: 0, leanOk: 0, c1: -1, u1: -1, c2: -1, u2: -1 }; byPath.set(pathId, p); }
+    let byPath = this.paths.get(r.hostId);
+    if (!byPath) { byPath = new Map(); this.paths.set(r.hostId, byPath); }
+    let p = byPath.get(r.pathId);
+    if (!p) { p = { n: 0, failed: 0, leanOk: 0, c1: -1, u1: -1, c2: -1, u2: -1 }; byPath.set(r.pathId, p); }
     p.n++;
-    if (failed) p.failed++;
-    else if (lean && status !== null && status >= 200 && status < 400) {
+    if (r.failed) p.failed++;
+    else if (r.lean && r.status !== null && r.status >= 200 && r.status < 400) {
       p.leanOk++;
-      if (p.c1 < 0) { p.c1 = clientId; p.u1 = uaId; }
-      else if (p.c2 < 0 && (p.c1 !== clientId || p.u1 !== uaId)) { p.c2 = clientId; p.u2 = uaId; }
+      if (p.c1 < 0) { p.c1 = r.clientId; p.u1 = r.uaId; }
+      else if (p.c2 < 0 && (p.c1 !== r.clientId || p.u1 !== r.uaId)) { p.c2 = r.clientId; p.u2 = r.uaId; }
     }
-    if (clientId !== 0) this.clients.set(clientId, (this.clients.get(clientId) ?? 0) + 1);
-    if (ts !== null && Number.isFinite(ts)) {
-      // Consecutive requests mostly fall in the same minute: skip the key conversion then.
-      const m = ts >= this.lastMinuteStart && ts < this.lastMinuteStart + 60_000 ? this.lastMinuteKey : this.minuteKey(ts);
+    if (r.clientId !== 0) this.clients.set(r.clientId, (this.clients.get(r.clientId) ?? 0) + 1);
+    if (r.ts !== null && Number.isFinite(r.ts)) {
+      const m = intKey(minuteOf(r.ts));
       const cell = this.minutes.get(m);
-      if (cell) { cell[0]++; if (failed) cell[1]++; } else this.minutes.set(m, [1, failed ? 1 : 0]);
+      if (cell) { cell[0]++; if (r.failed) cell[1]++; } else this.minutes.set(m, [1, r.failed ? 1 : 0]);
     }
-    if (durationMs !== null && !Number.isNaN(durationMs)) {
-      const ms = Number.isSafeInteger(durationMs) ? durationMs : intKey(durationMs);
+    if (r.durationMs !== null && !Number.isNaN(r.durationMs)) {
+      const ms = intKey(r.durationMs);
       this.durs.set(ms, (this.durs.get(ms) ?? 0) + 1);
     }
-  }
-
-  private lastMinuteStart = NaN;
-  private lastMinuteKey: number | bigint = 0;
-
-  private minuteKey(ts: number): number | bigint {
-    const key = intKey(minuteOf(ts));
-    if (typeof key === 'number') {
-      this.lastMinuteStart = key * 60_000;
-      this.lastMinuteKey = key;
-    }
-    return key;
   }
 
   /** Writes and clears the batch's aggregates; call inside the batch's transaction. */

@@ -47,8 +47,8 @@ export { explainOpenError as explainDbError };
 
 /** SQLite page cache of a connection that reads (KiB). */
 export const READ_CACHE_KIB = 32 * 1024;
-/** …and while ingest appends rows (Store.bulkLoad). */
-export const BULK_CACHE_KIB = 8 * 1024;
+/** …and while ingest appends rows or analysis scans them (Store.streaming). */
+export const STREAM_CACHE_KIB = 8 * 1024;
 
 /**
  * Opens (creating when needed) an investigation database: WAL, a busy timeout so two

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RequestRecord } from '../core/types.js';
-import { Aggregates } from './aggregates.js';
+import { Aggregates, type AggRow } from './aggregates.js';
 import { Dict } from './dict.js';
 import { BatchStrings, ID_FIELDS, NUM_FIELDS, TEXT_FIELDS, type EncodedBatch } from './encoded.js';
 import { queryMayWarn } from './warn-candidates.js';
@@ -125,8 +125,8 @@ export class BatchWriter {
       return x !== x ? null : x; // NaN = null
     };
     const inserted = new Uint8Array(b.n);
-    /** The previous row had a free-text field (else `text` is still all null). */
-    let hadText = true;
+    /** One aggregate row, refilled for every stored request (no object per row). */
+    const agg: AggRow = { hostId: 0, pathId: 0, clientId: 0, uaId: 0, status: null, failed: false, lean: true, ts: null, durationMs: null };
     let di = 0;
     for (let i = 0; i < b.n; i++) {
       const bi = i * NI;
@@ -137,15 +137,10 @@ export class BatchWriter {
       const status = numOf(bn + 2);
       const durationMs = numOf(bn + 5);
       const failed = nums[bn + 7] === 1;
-      if (tp < textAt.length && textAt[tp]! < bt + NT) {
-        for (let k = 0; k < NT; k++) {
-          if (tp < textAt.length && textAt[tp] === bt + k) text[k] = texts[tp++]!;
-          else text[k] = null;
-        }
-      } else if (hadText) {
-        text.fill(null);
+      for (let k = 0; k < NT; k++) {
+        if (tp < textAt.length && textAt[tp] === bt + k) text[k] = texts[tp++]!;
+        else text[k] = null;
       }
-      hadText = tp > 0 && textAt[tp - 1]! >= bt;
       const hostId = idOf(bi + 2);
       const pathId = idOf(bi + 3);
       const clientId = idOf(bi + 4);
@@ -166,7 +161,9 @@ export class BatchWriter {
       const hasDetail = di < b.detail.length && b.detail[di]!.row === i;
       const query = text[0];
       if (!hasDetail && !failed && query !== null && query !== undefined && queryMayWarn(query)) this.insertWarnRow.run(requestId(sourceId, unit));
-      this.agg.addRow(hostId ?? 0, pathId ?? 0, clientId ?? 0, uaId ?? 0, status, failed, !hasDetail, ts, durationMs);
+      agg.hostId = hostId ?? 0; agg.pathId = pathId ?? 0; agg.clientId = clientId ?? 0; agg.uaId = uaId ?? 0;
+      agg.status = status; agg.failed = failed; agg.lean = !hasDetail; agg.ts = ts; agg.durationMs = durationMs;
+      this.agg.add(agg);
     }
     for (const x of b.detail) {
       if (!inserted[x.row]) continue;

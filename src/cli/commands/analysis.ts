@@ -9,12 +9,12 @@ export function runAnalysis(store: Store, opts: { rules?: string[]; gap?: string
   if (!Number.isFinite(gapMin) || gapMin <= 0) {
     throw new UserError(`--gap must be a positive number of minutes, got "${opts.gap}"`);
   }
-  store.analysisMemory(true);
+  store.streaming(true);
   try {
     store.resetAnalysisFailures();
     analyze(store, { rulesPaths: opts.rules, gapMs: gapMin * 60_000 });
     refreshScorecard(store);
   } finally {
-    store.analysisMemory(false);
+    store.streaming(false);
   }
 }
