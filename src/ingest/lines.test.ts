@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crEndsLines, splitLines, type Line } from './lines.js';
+import { crEndsLines, splitLineBatches, type Line } from './lines.js';
 
 /** Yields each piece through ONE reused buffer, as readPlainReused does: a chunk is valid only until the next is asked for. */
 async function collectReused(pieces: Buffer[], cap?: number): Promise<Line[]> {
@@ -12,7 +12,7 @@ async function collectReused(pieces: Buffer[], cap?: number): Promise<Line[]> {
     }
   }
   const out: Line[] = [];
-  for await (const l of splitLines(gen(), cap)) out.push(l);
+  for await (const batch of splitLineBatches(gen(), cap)) out.push(...batch);
   return out;
 }
 
@@ -21,11 +21,11 @@ async function collect(chunks: Buffer[], cap?: number): Promise<Line[]> {
     for (const c of chunks) yield c;
   }
   const out: Line[] = [];
-  for await (const l of splitLines(gen(), cap)) out.push(l);
+  for await (const batch of splitLineBatches(gen(), cap)) out.push(...batch);
   return out;
 }
 
-describe('splitLines', () => {
+describe('splitLineBatches', () => {
   it('B-19: CRLF, a lone CR, mixed endings and no final newline', async () => {
     const lines = await collect([Buffer.from('a\r\nb\rc\nd\ne')]);
     expect(lines.map((l) => l.text)).toEqual(['a', 'b\rc', 'd', 'e']);

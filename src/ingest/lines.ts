@@ -37,20 +37,15 @@ export function crEndsLines(head: Buffer, atEnd: boolean): boolean {
 
 /**
  * Splits a byte stream into lines without ever holding more than one line (capped) plus one chunk
- * (and, before the first line, up to LINE_END_SNIFF bytes of small chunks).
+ * (and, before the first line, up to LINE_END_SNIFF bytes of small chunks), one array of lines per
+ * input chunk: an async step per chunk rather than per line (the per-line promise cost ~0.3 µs, a
+ * tenth of parsing a line).
  * `\n` ends a line and a trailing `\r` is stripped (CRLF). A file whose head ends lines with a lone
  * CR (crEndsLines, security.md B-19) is split on CR, LF and CRLF alike, a CRLF split between two
  * chunks still counting once; otherwise a lone CR inside a line is kept. A last line without a
  * newline is still a line. Chunks may be reused by the producer once the next one is asked for.
- */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, cap = DEFAULT_LINE_CAP): AsyncGenerator<Line> {
-  for await (const lines of splitLineBatches(chunks, cap)) yield* lines;
-}
-
-/**
- * splitLines, one array of lines per input chunk: an async step per chunk rather than per line
- * (the per-line promise cost ~0.3 µs, a tenth of parsing a line). A chunk that is all ASCII (most
- * logs) is known valid UTF-8 at once, and its lines decode as latin1 (the same text, decoded faster).
+ * A chunk that is all ASCII (most logs) is known valid UTF-8 at once, and its lines decode as latin1
+ * (the same text, decoded faster).
  */
 export async function* splitLineBatches(chunks: AsyncIterable<Buffer>, cap = DEFAULT_LINE_CAP): AsyncGenerator<Line[]> {
   // Choose the policy on the head. Small chunks (a pipe) are copied while more are read.

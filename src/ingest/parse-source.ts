@@ -133,7 +133,7 @@ export async function parseSource(job: ParseJob, redactor: Redactor, encoder: Ba
       batcher.setFormat('har');
       creator = await parseHarInto(readBytes(input, job.limits), batcher, job.startUnit);
     } else {
-      // splitLines copies what it keeps, so a plain file is read into one reused buffer.
+      // splitLineBatches copies what it keeps, so a plain file is read into one reused buffer.
       const bytes = job.gzip || job.cipher ? readBytes(input, job.limits) : readPlainReused(job.readPath, job.size);
       await ingestLog(bytes, batcher, { format: formatOf(job), resumeFromLine: job.startUnit, strict: job.strict });
     }

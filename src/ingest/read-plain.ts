@@ -6,7 +6,7 @@ const CHUNK = 1 << 20;
 /**
  * The first `size` bytes of an uncompressed file (the snapshot its hash was taken on, B-37), read
  * into ONE reused buffer: a chunk is valid only until the consumer asks for the next one, which is
- * how splitLines reads (it copies what it keeps). A fresh 1 MiB buffer per chunk would leave tens of
+ * how splitLineBatches reads (it copies what it keeps). A fresh 1 MiB buffer per chunk would leave tens of
  * megabytes of garbage for the worker thread's garbage collector, which runs rarely there.
  */
 export async function* readPlainReused(path: string, size: number): AsyncGenerator<Buffer> {
