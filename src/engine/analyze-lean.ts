@@ -25,6 +25,7 @@ import { hostKinds } from './facts.js';
 import { collectGarbage } from './heap.js';
 import { RouteTemplater, templatePath } from './route-template.js';
 import type { AnalysisOptions, AnalysisSummary } from './types.js';
+import { sortedIndexOf } from './sorted.js';
 
 const MINUTE = 60_000;
 /** A route whose windows cover more minutes than this has its traffic read for every minute. */
@@ -194,7 +195,7 @@ function loadTraffic(run: AnalysisRun, src: LeanSource, want: TrafficRequest): v
     const no = routeNo.get((p.host ?? '') + '\u0000' + p.route);
     const c = no === undefined ? undefined : cols.get(no);
     if (!c) continue;
-    const k = indexOf(c.minute, Math.floor(p.ts / MINUTE));
+    const k = sortedIndexOf(c.minute, Math.floor(p.ts / MINUTE));
     if (k >= 0) c.failed[k]!++;
   }
   for (const [rk, no] of routeNo) {
@@ -202,16 +203,4 @@ function loadTraffic(run: AnalysisRun, src: LeanSource, want: TrafficRequest): v
     run.context.setTraffic(rk, c?.minute ?? [], c?.total ?? [], c?.failed ?? []);
     cols.delete(no);
   }
-}
-
-/** Index of `v` in ascending `a`, or -1. */
-function indexOf(a: number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < a.length && a[lo] === v ? lo : -1;
 }

@@ -11,6 +11,7 @@
  * stays proportional to failures, not to requests.
  */
 import type { ContextFacts } from './types.js';
+import { lowerBound } from './sorted.js';
 
 const CLIENTS_CAP = 16;
 const SCAN_PATHS_CAP = 64;
@@ -250,17 +251,6 @@ export class AnalysisContext {
   }
 }
 
-/** First index whose value is >= v. */
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Minute windows [a, b] (inclusive, in minutes) that trafficIn will be asked about. */
 export function minuteSpan(fromMs: number, toMs: number): [number, number] {
