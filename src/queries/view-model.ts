@@ -4,6 +4,7 @@
  */
 import type { StoredRequest } from '../core/types.js';
 import type { IncidentRecord, WarningRecord } from '../engine/types.js';
+import type { IncidentSummaryRow } from '../store/views.js';
 
 export interface SourceView {
   id: number;
@@ -34,19 +35,8 @@ export interface TimelineView {
   failed: number[];
 }
 
-/** An incident as listed (overview, report, `incidents --json`). */
-export interface IncidentSummary {
-  id: string;
-  cause: string;
-  subcause: string;
-  title: string;
-  severity: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  count: number;
-  routes: string[];
-  statuses: Record<string, number>;
-  sources: string[];
+/** An incident as listed (overview, report, `incidents --json`): the stored summary row plus its sparkline. */
+export interface IncidentSummary extends IncidentSummaryRow {
   /** Failures of this incident per bucket of the overview timeline. */
   sparkline: number[];
 }
