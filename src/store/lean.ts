@@ -288,9 +288,10 @@ export class LeanReader {
    */
   *trafficCells(routes: Iterable<[host: string | null, template: string, route: number]>, windows: Map<number, Array<[number, number]>>, allMinutes: Set<number>): IterableIterator<TrafficCell> {
     const db = this.db;
-    db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win;
+    db.exec(`DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win; DROP TABLE IF EXISTS temp.tr_paths;
       CREATE TEMP TABLE tr_pairs (host_id INTEGER NOT NULL, path_id INTEGER NOT NULL, route INTEGER NOT NULL, all_min INTEGER NOT NULL,
         PRIMARY KEY (host_id, path_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE tr_paths (path_id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE tr_win (route INTEGER NOT NULL, last INTEGER NOT NULL, first INTEGER NOT NULL, PRIMARY KEY (route, last)) WITHOUT ROWID;`);
     const insPairs = db.prepare(`INSERT OR REPLACE INTO temp.tr_pairs SELECT p.host_id, p.path_id, ?, ? FROM temp.lean_route lr
       JOIN temp.lean_path_route p ON p.route_no = lr.no WHERE lr.host = ? AND lr.template = ?`);
@@ -298,17 +299,20 @@ export class LeanReader {
     db.transaction(() => {
       for (const [host, template, route] of routes) insPairs.run(route, allMinutes.has(route) ? 1 : 0, host ?? '', template);
       for (const [route, list] of windows) if (!allMinutes.has(route)) for (const [a, b] of list) insWin.run(route, b, a);
+      db.exec('INSERT OR IGNORE INTO temp.tr_paths SELECT path_id FROM temp.tr_pairs');
     })();
     const MIN = 'CAST(floor(r.ts / 60000.0) AS INTEGER)';
     // The first window ending at or after the minute (windows are disjoint) holds it if it starts at or before it.
+    // The path test first: one integer probe rejects most rows before the (host, path) probe (10M
+    // bench log: 2.27 -> 1.43 s for this scan).
     const rows = db.prepare(`SELECT p.route, ${MIN} AS m, count(*), sum(r.failed) FROM req r CROSS JOIN temp.tr_pairs p
-      WHERE p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0) AND r.ts IS NOT NULL
+      WHERE IFNULL(r.path_id, 0) IN temp.tr_paths AND p.host_id = IFNULL(r.host_id, 0) AND p.path_id = IFNULL(r.path_id, 0) AND r.ts IS NOT NULL
         AND (p.all_min = 1 OR (SELECT w.first FROM temp.tr_win w WHERE w.route = p.route AND w.last >= ${MIN} ORDER BY w.last LIMIT 1) <= ${MIN})
       GROUP BY 1, 2 ORDER BY 1, 2`).raw();
     try {
       yield* rows.iterate() as IterableIterator<TrafficCell>;
     } finally {
-      db.exec('DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win;');
+      db.exec('DROP TABLE IF EXISTS temp.tr_pairs; DROP TABLE IF EXISTS temp.tr_win; DROP TABLE IF EXISTS temp.tr_paths;');
     }
   }
 }
