@@ -1,6 +1,7 @@
 /**
  * Body dispatch (R-B1 JSON, R-B2 form and multipart, R-B3 other text, R-B4 binary, R-M1 dropped types).
  */
+import { createHash } from 'node:crypto';
 import { type Ctx, SCAN_CAP } from './context.js';
 import { redactHeaderValue } from './headers.js';
 import { redactJsonText } from './json.js';
@@ -83,6 +84,89 @@ export function dropBody(ctx: Ctx, rule: string, text: string): string {
 /** R-B1/R-B2/R-B3/R-B4/R-M1 dispatch for one body. */
 export function redactBodyInner(ctx: Ctx, text: string, mime: string | null, opts: BodyOptions = {}): string {
   if (text.length === 0 || isMarker(text)) return text;
+  if ((opts.depth ?? 0) !== 0 || text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS || (mime?.length ?? 0) > 256) {
+    return redactBodyUncached(ctx, text, mime, opts);
+  }
+  return bodyMemo(ctx).redact(ctx, text, mime, opts.response !== false, () => redactBodyUncached(ctx, text, mime, opts));
+}
+
+/**
+ * Memo of whole-body results per redaction context. Captures repeat response bodies (a polled status
+ * document, the same error body on every retry) and the tokenizers cost ~60 ns per character, so a
+ * repeat is answered from here. As in memo.ts, what keeps this exact: the result is a pure function of
+ * text, MIME type and direction; the rule counts a computation produced are replayed on each hit; and a
+ * hit skips learning, which would find the values already known (or refuse them again: the learned
+ * set only grows). The echo sweep runs after, on every body, as before.
+ * Keys are SHA-256 digests, so no body (nor the larger text a body excerpt may be sliced from) is kept alive.
+ */
+class BodyMemo {
+  private readonly map = new Map<string, { out: string | null; counts: Array<string | number> | null }>();
+  /** Characters of the results held (an unchanged body is not held: `out` null). */
+  private chars = 0;
+
+  redact(ctx: Ctx, text: string, mime: string | null, response: boolean, compute: () => string): string {
+    const key = `${response ? 'r' : 'q'}${mime ?? ''}\n${createHash('sha256').update(text).digest('base64')}`;
+    const hit = this.map.get(key);
+    if (hit !== undefined) {
+      if (hit.counts !== null) for (let k = 0; k < hit.counts.length; k += 2) ctx.count(hit.counts[k] as string, hit.counts[k + 1] as number);
+      return hit.out ?? text;
+    }
+    const { out, counts } = recordingCounts(ctx, compute);
+    if (this.map.size >= MEMO_MAX_ENTRIES || this.chars >= MEMO_MAX_HELD) {
+      this.map.clear();
+      this.chars = 0;
+    }
+    const changed = out !== text;
+    this.map.set(key, { out: changed ? detached(out) : null, counts });
+    if (changed) this.chars += out.length;
+    return out;
+  }
+}
+
+/** Bodies shorter than this are cheap to redact again (the digest would cost about as much). */
+const MEMO_MIN_CHARS = 512;
+/** Longer bodies are not memoized (the ingest excerpt is 64 Ki characters; sanitize may pass more). */
+const MEMO_MAX_CHARS = 256 * 1024;
+const MEMO_MAX_ENTRIES = 1024;
+/** Result characters held per context before the memo is cleared (bounded memory). */
+const MEMO_MAX_HELD = 1024 * 1024;
+
+const bodyMemos = new WeakMap<Ctx, BodyMemo>();
+
+function bodyMemo(ctx: Ctx): BodyMemo {
+  let m = bodyMemos.get(ctx);
+  if (m === undefined) bodyMemos.set(ctx, (m = new BodyMemo()));
+  return m;
+}
+
+/**
+ * Runs `fn` recording the rule counts it produces (ctx.tap, as memo.ts does), passing them on to an
+ * enclosing recording. A throw propagates (the caller fails the field closed, O2) and is not memoized.
+ */
+function recordingCounts(ctx: Ctx, fn: () => string): { out: string; counts: Array<string | number> | null } {
+  const outer = ctx.tap;
+  const tap: Array<string | number> = [];
+  ctx.tap = tap;
+  let out: string;
+  try {
+    out = fn();
+  } finally {
+    ctx.tap = outer;
+  }
+  if (outer !== null) for (const x of tap) outer.push(x);
+  return { out, counts: tap.length > 0 ? tap : null };
+}
+
+/**
+ * A flat copy of `s`. A result built with slices and `+` can point into its input, and a body excerpt
+ * can be a slice of a much larger response text: the memo must hold neither. UTF-16LE round-trips any
+ * JavaScript string, lone surrogates included.
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+function redactBodyUncached(ctx: Ctx, text: string, mime: string | null, opts: BodyOptions): string {
   const m = parseMime(mime);
   if (opts.response !== false && isDroppedType(m.essence)) return dropBody(ctx, 'R-M1', text);
   if (!isTextual(m.essence)) return dropBody(ctx, 'R-B4', text);
