@@ -167,6 +167,44 @@ export function parseRequestLine(s: string): RequestLine {
   return { method: isToken(method) ? method : null, ...splitTarget(target), httpVersion };
 }
 
+/** Request lines the cache below keeps before it is cleared, in entries and in characters. */
+const REQUEST_LINES_MAX = 8192;
+const REQUEST_LINES_CHARS = 2 * 1024 * 1024;
+/** Longer request lines are parsed without the cache (rare, and keeping them would cost memory). */
+const REQUEST_LINE_MAX_KEY = 2048;
+const requestLines = new Map<string, Readonly<RequestLine>>();
+let requestLineChars = 0;
+
+/**
+ * parseRequestLine through a bounded cache. Access logs repeat their request lines (1,733 distinct
+ * in 10k lines of the real Apache seed), and a repeat then costs one lookup instead of four
+ * substrings and three objects. Its parts are also the same string objects on every repeat, so the
+ * lookups that follow on them (redaction memos, the batch string table) reuse their cached hash.
+ * The result is shared: callers copy its fields and never change it.
+ */
+export function parseRequestLineCached(s: string): Readonly<RequestLine> {
+  if (s.length > REQUEST_LINE_MAX_KEY) return parseRequestLine(s);
+  const hit = requestLines.get(s);
+  if (hit !== undefined) return hit;
+  const own = detached(s);
+  const q = parseRequestLine(own);
+  if (requestLines.size >= REQUEST_LINES_MAX || requestLineChars >= REQUEST_LINES_CHARS) {
+    requestLines.clear();
+    requestLineChars = 0;
+  }
+  requestLines.set(own, q);
+  requestLineChars += own.length;
+  return q;
+}
+
+/**
+ * A copy of `s` that shares no memory with the line it was cut from: V8 keeps a substring's whole
+ * parent alive, and a cached request line must not pin a line of up to 1 MiB.
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
 /** RFC 9110 token characters (method names). */
 function isToken(s: string): boolean {
   if (s.length === 0 || s.length > 32) return false;

@@ -4,7 +4,7 @@
  * here is kept in `extra` under its own name (`genericVar`).
  */
 import type { RequestRecord } from '../../../src/core/types.js';
-import { parseClfTime, parseEpoch, parseIsoTime, parseRequestLine, splitTarget } from '../fields.js';
+import { parseClfTime, parseEpoch, parseIsoTime, parseRequestLineCached, splitTarget } from '../fields.js';
 import type { LineCtx, VarDef } from './types.js';
 import {
   capExtra, hostOnly, intValue, isSensitiveName, listSum, numValue, portOf, sToMs, statusValue, traceIdFrom,
@@ -183,7 +183,7 @@ export const customTime: VarDef = {
 const requestLine: VarDef = {
   expect: 'a request line',
   apply(r, v) {
-    const q = parseRequestLine(v);
+    const q = parseRequestLineCached(v);
     r.method = q.method;
     r.path = q.path;
     r.query = q.query;
