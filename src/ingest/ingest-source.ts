@@ -6,9 +6,9 @@ import { sniffHar } from '../../parsers/har/index.js';
 import { BatchStrings, explainDbError, type SourceRow, type Store } from '../store/index.js';
 import { InputDamage, limitsFromEnv, openInput, readBytes, type InputFile, type InputLimits } from './input.js';
 import type { ParseClient } from './parse-client.js';
-import type { ParseJob } from './parse-source.js';
+import type { ParseJob, ParseResult } from './parse-source.js';
 import { Progress } from './progress.js';
-import { SourceSink } from './sink.js';
+import { HOLD_BYTES, SourceSink } from './sink.js';
 import type { IngestOutcome, SourceResult } from './source-result.js';
 
 /** One parsing session (a worker or the calling thread) and the writer's half of its string table. */
@@ -91,18 +91,39 @@ export async function ingestSource(store: Store, session: IngestSession, path: s
   }
 }
 
+/**
+ * Files from this size on are parsed while their content hash is computed (when no stored source has
+ * their size, so the hash cannot name a stored source): the hash is a serial pass over the whole file
+ * (~2 s for a 2.4 GB log) that would otherwise run before the first line is parsed. Smaller files
+ * are hashed first: nothing to gain, and one code path less for the common small capture.
+ */
+const OVERLAP_MIN_BYTES = 8 * 1024 * 1024;
+
 async function ingestInput(store: Store, session: IngestSession, input: InputFile, opts: SourceOptions, limits: InputLimits): Promise<IngestOutcome> {
   const path = input.displayPath;
-  let row = store.sources.bySha(input.sha256);
-  if (row && row.status === 'ingested') return outcomeOf(store, row, path, 'unchanged');
-  if (row && row.status === 'rejected') {
-    store.sources.remove(row.id);
-    row = null;
+  // A size no stored source has means content no stored source has: nothing to skip or resume.
+  const overlap = !input.spooled && input.size >= OVERLAP_MIN_BYTES && !store.sources.hasSize(input.size);
+  let sha: string | null = null;
+  let row: SourceRow | null = null;
+  if (!overlap) {
+    try {
+      sha = await input.sha256();
+    } catch (err) {
+      if (err instanceof UserError) return rejected(path, null, err.message, true);
+      throw err;
+    }
+    row = store.sources.bySha(sha);
+    if (row && row.status === 'ingested') return outcomeOf(store, row, path, 'unchanged');
+    if (row && row.status === 'rejected') {
+      store.sources.remove(row.id);
+      row = null;
+    }
   }
   const head = await readHead(input, limits);
   const harByName = /\.har(\.gz)?$/i.test(path);
   if (looksBinary(head) && !harByName && opts.formatId !== 'har') {
-    return rejected(path, input.sha256, `${path}: binary file, not a log or HAR (NUL byte at offset ${head.indexOf(0)})`, false);
+    const message = `${path}: binary file, not a log or HAR (NUL byte at offset ${head.indexOf(0)})`;
+    return rejected(path, sha ?? await input.sha256().catch(() => null), message, false);
   }
   const forced = opts.formatId;
   // A .har name or a HAR-looking head means HAR: a broken HAR then gets the HAR parser's message
@@ -118,24 +139,57 @@ async function ingestInput(store: Store, session: IngestSession, input: InputFil
     }
   }
   const kind = isHar ? 'har' : 'log';
-  if (!row) {
-    row = store.sources.create({ path, kind, format: isHar ? 'har' : 'detecting', size: input.size, sha256: input.sha256 });
-  }
-  const sourceId = row.id;
+  const newSource = (digest: string): SourceRow => store.sources.create({ path, kind, format: isHar ? 'har' : 'detecting', size: input.size, sha256: digest });
+  if (!overlap && !row) row = newSource(sha!);
   const progress = opts.progress === false ? null : new Progress(basename(path), input.gzip ? null : input.size);
-  const sink = new SourceSink(store, sourceId, session.strings, progress);
+  const sink = new SourceSink(store, row?.id ?? null, session.strings, progress, HOLD_BYTES[kind]);
   const custom = !isHar && opts.customFormat ? opts.customFormat : null;
   const job: ParseJob = {
     kind, displayPath: path, readPath: input.readPath, cipher: input.cipher ?? null, size: input.size, gzip: input.gzip, limits,
-    startUnit: row.nextUnit,
+    startUnit: row?.nextUnit ?? 0,
     formatId: isHar || custom ? null : (format?.id ?? null),
     customFormat: custom ? { spec: custom.spec ?? '', id: custom.id } : null,
     strict: Boolean(forced || opts.customFormat),
   };
+  const parsing = session.client.run(job, sink);
+  if (overlap) {
+    // Parsing runs (its batches held by the sink) while the hash is computed; then the source row.
+    const outcome = parsing.then(() => null, (err: unknown) => err);
+    try {
+      sha = await input.sha256();
+    } catch (err) {
+      await outcome;
+      progress?.done();
+      if (err instanceof UserError) return rejected(path, null, err.message, true);
+      throw err;
+    }
+    // Another process may have stored this content since hasSize() looked: create() then returns its
+    // row, and this run's rows, keyed by unit, add nothing twice (as for two concurrent ingests).
+    row = newSource(sha);
+    if (row.status === 'rejected') {
+      store.sources.remove(row.id);
+      row = newSource(sha);
+    }
+    try {
+      sink.bind(row.id);
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE')) throw explainDbError(store.path, err);
+      throw err;
+    }
+  }
+  return finishSource(store, row!, sha!, sink, progress, parsing);
+}
+
+/** Waits for the parsing of a source to end and records how it ended. */
+async function finishSource(
+  store: Store, row: SourceRow, sha: string, sink: SourceSink, progress: Progress | null, parsing: Promise<ParseResult>,
+): Promise<IngestOutcome> {
+  const path = row.path;
+  const sourceId = row.id;
   let status: SourceResult['status'] = 'ingested';
   let error: string | null = null;
   try {
-    const res = await session.client.run(job, sink);
+    const res = await parsing;
     // The rules engine lowers confidence in auth conclusions for exporters that strip credentials.
     if (res.creator) store.sources.setHarCreator(sourceId, res.creator);
     if (res.sawTruncation) {
@@ -153,7 +207,7 @@ async function ingestInput(store: Store, session: IngestSession, input: InputFil
       const fresh = store.sources.byId(sourceId)!;
       if (fresh.records === 0 && fresh.skipped === 0) {
         store.sources.finish(sourceId, 'rejected', err.message, {});
-        return rejected(path, input.sha256, err.message + (err.hint ? ` (${err.hint})` : ''), false, sink.formatId ?? 'unknown');
+        return rejected(path, sha, err.message + (err.hint ? ` (${err.hint})` : ''), false, sink.formatId ?? 'unknown');
       }
       status = 'partial';
       error = err.message;

@@ -35,13 +35,22 @@ export interface InputFile {
   /** The path we read (a spooled temp file for stdin). */
   readPath: string;
   size: number;
-  sha256: string;
+  /**
+   * SHA-256 of the bytes that existed at open time (snapshot semantics, B-37), computed on first
+   * call: ingest can start parsing a file it has never seen while the hash is still running.
+   */
+  sha256(): Promise<string>;
+  /** A spool of stdin or a pipe (read once into a temp file), not the user's file. */
+  spooled: boolean;
   gzip: boolean;
   /** Set when `readPath` is a spool: its bytes are AES-256-CTR ciphertext under this in-memory key. */
   cipher?: SpoolCipher | null;
   /** Remove temp files. */
   dispose(): Promise<void>;
 }
+
+/** What reading an input's bytes needs (sanitize and the parse worker have no hash). */
+export type ByteSource = Pick<InputFile, 'readPath' | 'size' | 'gzip' | 'cipher'>;
 
 /** The key of one spool file: random per run, never written anywhere (it crosses to the parse worker in memory). */
 export interface SpoolCipher {
@@ -111,31 +120,68 @@ export async function openInput(path: string): Promise<InputFile> {
     throw statError(path, err);
   }
   if (stat.isDirectory()) throw new UserError(`${path}: is a directory`, { hint: 'pass the files inside it, e.g. dir/*.log' });
-  const hash = createHash('sha256');
-  const head = Buffer.alloc(2);
-  let headLen = 0;
-  try {
-    // Snapshot semantics (B-37): hash exactly the bytes that existed at stat time; readBytes reads the same
-    // range, so a log that grows during the run is identified by, and ingested as, its content at the start.
-    for await (const chunk of snapshotStream(readPath, stat.size, cipher) as AsyncIterable<Buffer>) {
-      if (headLen < 2) headLen += chunk.copy(head, headLen, 0, 2 - headLen);
-      hash.update(chunk);
-    }
-  } catch (err) {
+  const gzip = isGzip(await readFirstBytes(readPath, Math.min(2, stat.size), cipher).catch((err: unknown) => {
     throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
-  }
-  const gzip = headLen === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  }));
+  const size = stat.size;
+  let digest: Promise<string> | null = null;
   return {
     displayPath: path,
     readPath,
-    size: stat.size,
-    sha256: hash.digest('hex'),
+    size,
+    sha256: () => (digest ??= hashSnapshot(path, readPath, size, cipher)),
+    spooled: temp !== null,
     gzip,
     cipher,
     dispose: async () => {
       if (temp) await fs.rm(join(temp, '..'), { recursive: true, force: true });
     },
   };
+}
+
+function isGzip(head: Buffer): boolean {
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+const HASH_CHUNK = 1 << 20;
+
+/** The first `n` bytes of a file (plaintext for a spool). */
+async function readFirstBytes(path: string, n: number, cipher: SpoolCipher | null): Promise<Buffer> {
+  const head = Buffer.alloc(n);
+  let got = 0;
+  for await (const chunk of snapshotStream(path, n, cipher) as AsyncIterable<Buffer>) got += chunk.copy(head, got);
+  return head.subarray(0, got);
+}
+
+/**
+ * SHA-256 of exactly the bytes that existed at stat time: readBytes reads the same range, so a log
+ * that grows during the run is identified by, and ingested as, its content at the start (B-37).
+ */
+async function hashSnapshot(path: string, readPath: string, size: number, cipher: SpoolCipher | null): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    if (cipher) {
+      for await (const chunk of snapshotStream(readPath, size, cipher) as AsyncIterable<Buffer>) hash.update(chunk);
+    } else {
+      // One reused buffer: this runs beside parsing (ingest-source.ts), and a stream's fresh 1 MiB
+      // chunk per read is garbage the collector frees late, which showed up in the peak RSS.
+      const fh = await fs.open(readPath, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(size, 1)));
+        for (let pos = 0; pos < size;) {
+          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+          if (bytesRead === 0) break; // the file shrank since stat: hash what is there, as a stream would
+          hash.update(buf.subarray(0, bytesRead));
+          pos += bytesRead;
+        }
+      } finally {
+        await fh.close();
+      }
+    }
+  } catch (err) {
+    throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
+  }
+  return hash.digest('hex');
 }
 
 /** The first `size` bytes of a file (what a stat saw), never bytes appended later; a spool decrypted. */
@@ -152,7 +198,7 @@ function snapshotStream(path: string, size: number, cipher: SpoolCipher | null |
  * The decompressed bytes of an input. Gzip (multi-member too) is decoded one layer only, with
  * the absolute and ratio caps; damage surfaces as InputDamage after every good byte was yielded.
  */
-export async function* readBytes(input: InputFile, limits: InputLimits = DEFAULT_LIMITS): AsyncGenerator<Buffer> {
+export async function* readBytes(input: ByteSource, limits: InputLimits = DEFAULT_LIMITS): AsyncGenerator<Buffer> {
   const raw = snapshotStream(input.readPath, input.size, input.cipher);
   if (!input.gzip) {
     yield* raw as AsyncIterable<Buffer>;

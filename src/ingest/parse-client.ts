@@ -14,10 +14,13 @@ import { errorFromWire, type FromWorker, type ToWorker } from './parse-wire.js';
 /** Young generation of the parse worker (MiB); V8's default is several times this. */
 const WORKER_YOUNG_GEN_MB = 8;
 
-/** What the writing side does with the parsing side's output (synchronously: a batch is written before the next one is taken). */
+/**
+ * What the writing side does with the parsing side's output: a batch is written (or held) before the
+ * next one is taken; a promise from batch() makes the parsing side wait until it settles.
+ */
 export interface ParseSink {
   format(id: string): void;
-  batch(b: EncodedBatch, bytesSeen: number): void;
+  batch(b: EncodedBatch, bytesSeen: number): void | Promise<void>;
   stats(s: ParseResult['stats']): void;
 }
 
@@ -51,7 +54,7 @@ class InlineClient implements ParseClient {
       format: (id) => sink.format(id),
       stats: (s) => sink.stats(s),
       batch: async (b, bytesSeen) => {
-        sink.batch(b, bytesSeen);
+        await sink.batch(b, bytesSeen);
         // Yield between batches, as a long ingest must (progress, signals).
         await new Promise<void>((resolve) => setImmediate(resolve));
       },
@@ -104,21 +107,25 @@ class WorkerClient implements ParseClient {
         this.onMessage = null;
         fn();
       };
+      const writeFailed = (err: unknown): void => {
+        // The writing side failed (a database error): the worker's state is no longer ours to resume.
+        this.failed = err as Error;
+        void this.worker.terminate();
+        settle(() => reject(err));
+      };
       this.onMessage = (m) => {
         if (settled) return;
         try {
           if (m.t === 'format') sink.format(m.id);
           else if (m.t === 'stats') sink.stats(m.stats);
           else if (m.t === 'batch') {
-            sink.batch(m.b, m.bytesSeen);
-            this.post({ t: 'ack' });
+            const later = sink.batch(m.b, m.bytesSeen);
+            if (later) later.then(() => { if (!settled) this.post({ t: 'ack' }); }, writeFailed);
+            else this.post({ t: 'ack' });
           } else if (m.t === 'done') settle(() => resolve(m.result));
           else if (m.t === 'error') settle(() => reject(errorFromWire(m.error)));
         } catch (err) {
-          // The writing side failed (a database error): the worker's state is no longer ours to resume.
-          this.failed = err as Error;
-          void this.worker.terminate();
-          settle(() => reject(err));
+          writeFailed(err);
         }
       };
       this.post({ t: 'job', job });

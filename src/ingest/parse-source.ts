@@ -125,7 +125,7 @@ function formatOf(job: ParseJob): LogFormat | null {
 
 /** Parses one source into `out`. Throws UserError (bad content), InputDamage (broken gzip) or others as they come. */
 export async function parseSource(job: ParseJob, redactor: Redactor, encoder: BatchEncoder, out: ParseOutput): Promise<ParseResult> {
-  const input = { displayPath: job.displayPath, readPath: job.readPath, size: job.size, sha256: '', gzip: job.gzip, cipher: job.cipher, dispose: async () => {} };
+  const input = { readPath: job.readPath, size: job.size, gzip: job.gzip, cipher: job.cipher };
   const batcher = new Batcher(job.displayPath, job.kind, redactor, encoder, out);
   let creator: string | null = null;
   try {

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../core/errors.js';
-import { InputDamage, limitsFromEnv, readBytes, type InputFile, type InputLimits } from '../ingest/input.js';
+import { InputDamage, limitsFromEnv, readBytes, type ByteSource, type InputLimits } from '../ingest/input.js';
 import { createRedactor } from '../redact/index.js';
 import { openTextOutput } from './output.js';
 import { sanitizeHar, type SanitizeResult } from './sanitize.js';
@@ -23,7 +23,7 @@ export { Conformer } from './conform.js';
  * Opens a HAR file without reading it whole first (unlike ingest, sanitize needs no content hash):
  * the file is only sniffed for the gzip magic.
  */
-export async function openHarInput(path: string): Promise<InputFile> {
+export async function openHarInput(path: string): Promise<ByteSource & { displayPath: string }> {
   let stat;
   try {
     stat = await fs.stat(path);
@@ -48,9 +48,7 @@ export async function openHarInput(path: string): Promise<InputFile> {
     displayPath: path,
     readPath: path,
     size: stat.size,
-    sha256: '',
     gzip: n === 2 && head[0] === 0x1f && head[1] === 0x8b,
-    dispose: async () => {},
   };
 }
 
@@ -119,7 +117,7 @@ export async function* streamBytes(input: AsyncIterable<Buffer>, name: string, l
 }
 
 /** The decompressed bytes, with gzip damage turned into a UserError naming the file. */
-export async function* harBytes(input: InputFile, limits: InputLimits = limitsFromEnv()): AsyncGenerator<Buffer> {
+export async function* harBytes(input: ByteSource & { displayPath: string }, limits: InputLimits = limitsFromEnv()): AsyncGenerator<Buffer> {
   try {
     yield* readBytes(input, limits);
   } catch (err) {

@@ -48,6 +48,11 @@ export class Sources {
     return r ? toRow(r) : null;
   }
 
+  /** Whether some source has this size: only then can a file's content be one already stored. */
+  hasSize(size: number): boolean {
+    return stmt(this.db, 'SELECT 1 FROM sources WHERE size = ? LIMIT 1').get(size) !== undefined;
+  }
+
   byId(id: number): SourceRow | null {
     const r = stmt(this.db, 'SELECT * FROM sources WHERE id = ?').get(id) as RawSource | undefined;
     return r ? toRow(r) : null;
