@@ -46,7 +46,7 @@ function computeSummaries(store: Store): Summaries {
 
 export function refreshSummaries(store: Store): void {
   store.views.setMeta('summaries', computeSummaries(store));
-  store.views.refreshIncidentText();
+  store.refreshIncidentText();
 }
 
 /** The cached summaries when they match the incidents (one count over an index), else computed now. */

@@ -24,6 +24,8 @@ export class Store {
   readonly requests: Requests;
   readonly views: Views;
   private writerInstance: BatchWriter | null = null;
+  /** Set when the last analysis of this connection wrote the incidents' search text along with them. */
+  private incidentTextWritten = false;
 
   constructor(private readonly db: Db, readonly path: string) {
     this.sources = new Sources(db);
@@ -64,7 +66,14 @@ export class Store {
   }
 
   applyAnalysis(a: AnalysisWrite): void {
-    applyAnalysis(this.db, a);
+    this.incidentTextWritten = applyAnalysis(this.db, a);
+  }
+
+  /** Brings the incidents' search text in step with the incidents (a no-op refill after a full analysis). */
+  refreshIncidentText(): void {
+    if (this.incidentTextWritten) this.views.forgetLists();
+    else this.views.refreshIncidentText();
+    this.incidentTextWritten = false;
   }
 
   /** Accumulates redaction counts per rule (never values) for the report's summary (O6). */
