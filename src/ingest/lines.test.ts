@@ -39,6 +39,15 @@ describe('splitLineBatches', () => {
     expect(lines[1]!.offset).toBe(7);
   });
 
+  it('a chunk of many lines comes out in several arrays, read before the producer reuses the chunk', async () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const lines = await collectReused([Buffer.from(text), Buffer.from('tail\r\n')]);
+    expect(lines).toHaveLength(1001);
+    expect(lines[999]!.text).toBe('line 999');
+    expect(lines[1000]).toMatchObject({ text: 'tail', no: 1001, offset: text.length });
+    for (const [i, l] of lines.slice(0, 1000).entries()) expect([l.text, l.no]).toEqual([`line ${i}`, i + 1]);
+  });
+
   it('B-16: invalid UTF-8 becomes U+FFFD and is flagged per line', async () => {
     const bad = Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from([0xc0, 0xaf, 0x0a]), Buffer.from([0xe2, 0x82, 0x0a])]);
     const lines = await collect([bad]);
