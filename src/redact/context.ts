@@ -12,6 +12,8 @@ export class Ctx {
     path: new FieldMemo(), query: new FieldMemo(), referer: new FieldMemo(), text: new FieldMemo(),
     // Header values by class (headers.ts).
     header: new FieldMemo(), cookie: new FieldMemo(), setCookie: new FieldMemo(), urlHeader: new FieldMemo(), urlsHeader: new FieldMemo(),
+    // URLs found in top-level free text (text.ts): the request target and referer of a raw log line.
+    textUrl: new FieldMemo(),
   };
   constructor(
     private readonly key: Buffer,

@@ -54,6 +54,19 @@ describe('redaction memo', () => {
     expect(shared.summary()).toEqual(sum);
   });
 
+  test('URLs in raw log lines: repeats redact alike and count once per occurrence, as without the memo', () => {
+    const token = 'sk_live_51HqLyjWDarjtT1zdp7dc';
+    const lines = [0, 1, 2].map((i) => `10.0.0.${i} - - [17/May/2015:10:05:0${i} +0000] "GET /v1/charges?api_key=${token} HTTP/1.1" 401 12 "https://shop.example.com/cart?access_token=${token}" "curl/8.4.0"`);
+    const shared = createRedactor({ key: KEY });
+    const out = lines.map((l) => shared.redactLogLine(l));
+    const fresh = lines.map((l) => createRedactor({ key: KEY }).redactLogLine(l));
+    expect(out).toEqual(fresh);
+    for (const o of out) expect(o).not.toContain(token);
+    expect(out[0]).toContain(h12(token));
+    const counted = Object.entries(shared.summary()).filter(([k]) => k.startsWith('R-Q')).reduce((n, [, v]) => n + v, 0);
+    expect(counted).toBe(6);
+  });
+
   test('a value memoized before a secret was learned is swept once the secret is known', () => {
     const r = createRedactor({ key: KEY });
     const secret = 'Zm9vYmFyYmF6cXV4MTIzNDU2';

@@ -84,6 +84,45 @@ export class FieldMemo {
   }
 
   /**
+   * Stage 1 for a value inside a larger text (a URL in a log line kept raw): like `redact`, but a
+   * throw is not caught here, so the caller still fails the whole text closed (O2) as without the
+   * memo. Returns the value after the rules; the text's own sweep covers the echoes.
+   */
+  redactInText(ctx: Ctx, s: string, rules: (ctx: Ctx, s: string) => string): string {
+    if (s === this.lastKey) {
+      replay(ctx, this.lastEntry!.counts);
+      return this.lastEntry!.out;
+    }
+    const hit = s.length <= MAX_KEY ? this.map.get(s) : undefined;
+    if (hit !== undefined) {
+      replay(ctx, hit.counts);
+      this.lastKey = s;
+      this.lastEntry = hit;
+      return hit.out;
+    }
+    return this.computeInText(ctx, s, rules);
+  }
+
+  private computeInText(ctx: Ctx, s: string, rules: (ctx: Ctx, s: string) => string): string {
+    const r = recording(ctx, () => rules(ctx, s));
+    this.keep(s, { out: r.out, counts: r.counts, swept: null, sweptAt: -1, sweptCounts: null });
+    return r.out;
+  }
+
+  /** Stores an entry (values over MAX_KEY are not kept), clearing the map when it is full. */
+  private keep(s: string, e: MemoEntry): void {
+    if (s.length > MAX_KEY) return;
+    if (this.map.size >= MAX_ENTRIES || this.chars >= MAX_CHARS) {
+      this.map.clear();
+      this.chars = 0;
+    }
+    this.map.set(s, e);
+    this.chars += s.length + 2 * e.out.length; // the swept result is about as long as `out`
+    this.lastKey = s;
+    this.lastEntry = e;
+  }
+
+  /**
    * A miss: runs the rules and keeps the result. Apart from `redact` because of its closure: V8
    * allocates the captured variables' context on entry to the function that holds a closure, on
    * hits too (~50 bytes a call).
@@ -96,16 +135,7 @@ export class FieldMemo {
       return { out: ctx.error(), counts: null, swept: null, sweptAt: -1, sweptCounts: null };
     }
     const e: MemoEntry = { out: r.out, counts: r.counts, swept: null, sweptAt: -1, sweptCounts: null };
-    if (s.length <= MAX_KEY) {
-      if (this.map.size >= MAX_ENTRIES || this.chars >= MAX_CHARS) {
-        this.map.clear();
-        this.chars = 0;
-      }
-      this.map.set(s, e);
-      this.chars += s.length + 2 * e.out.length; // the swept result is about as long as `out`
-      this.lastKey = s;
-      this.lastEntry = e;
-    }
+    this.keep(s, e);
     return e;
   }
 }

@@ -165,12 +165,27 @@ function isUrlStop(c: number): boolean {
     || c === 123 || c === 125 || c === 127;
 }
 
+/** A URL's rules one level below top-level text. */
+function urlInTopText(ctx: Ctx, url: string): string {
+  return redactUrlInner(ctx, url, 1);
+}
+
+/**
+ * The rules of a URL found in text at `mode`'s depth. In top-level text they go through a memo: the
+ * raw lines of failed requests repeat their request targets and referers (a tokenized URL cost about
+ * half of redacting such a line).
+ */
+function redactUrlInText(ctx: Ctx, url: string, mode: ScanMode): string {
+  if (mode.depth === 0) return ctx.memo.textUrl.redactInText(ctx, url, urlInTopText);
+  return redactUrlInner(ctx, url, mode.depth + 1);
+}
+
 function urlInText(ctx: Ctx, s: string, i: number, from: number, mode: ScanMode): WordResult {
   let q = from;
   while (q < s.length && q - i < URL_CAP && !isUrlStop(s.charCodeAt(q))) q++;
   while (q > from && '.,;:!?)'.includes(s[q - 1]!)) q--;
   const url = s.slice(i, q);
-  const red = redactUrlInner(ctx, url, mode.depth + 1);
+  const red = redactUrlInText(ctx, url, mode);
   return { reps: red === url ? [] : [[i, q, red]], next: q };
 }
 
@@ -178,7 +193,7 @@ function requestTarget(ctx: Ctx, s: string, from: number, mode: ScanMode): WordR
   let q = from;
   while (q < s.length && q - from < URL_CAP && s.charCodeAt(q) > 32 && s.charCodeAt(q) !== 34) q++;
   const url = s.slice(from, q);
-  const red = redactUrlInner(ctx, url, mode.depth + 1);
+  const red = redactUrlInText(ctx, url, mode);
   return { reps: red === url ? [] : [[from, q, red]], next: q };
 }
 
