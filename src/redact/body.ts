@@ -6,6 +6,7 @@ import { type Ctx, SCAN_CAP } from './context.js';
 import { redactHeaderValue } from './headers.js';
 import { redactJsonText } from './json.js';
 import { isMarker } from './markers.js';
+import { recording, replay } from './memo.js';
 import { classifyParam } from './names.js';
 import { redactTextCapped, scanText, secretMarker, TEXT } from './text.js';
 import { redactQueryInner } from './url.js';
@@ -108,10 +109,10 @@ class BodyMemo {
     const key = `${response ? 'r' : 'q'}${mime ?? ''}\n${createHash('sha256').update(text).digest('base64')}`;
     const hit = this.map.get(key);
     if (hit !== undefined) {
-      if (hit.counts !== null) for (let k = 0; k < hit.counts.length; k += 2) ctx.count(hit.counts[k] as string, hit.counts[k + 1] as number);
+      replay(ctx, hit.counts);
       return hit.out ?? text;
     }
-    const { out, counts } = recordingCounts(ctx, compute);
+    const { out, counts } = recording(ctx, compute);
     if (this.map.size >= MEMO_MAX_ENTRIES || this.chars >= MEMO_MAX_HELD) {
       this.map.clear();
       this.chars = 0;
@@ -137,24 +138,6 @@ function bodyMemo(ctx: Ctx): BodyMemo {
   let m = bodyMemos.get(ctx);
   if (m === undefined) bodyMemos.set(ctx, (m = new BodyMemo()));
   return m;
-}
-
-/**
- * Runs `fn` recording the rule counts it produces (ctx.tap, as memo.ts does), passing them on to an
- * enclosing recording. A throw propagates (the caller fails the field closed, O2) and is not memoized.
- */
-function recordingCounts(ctx: Ctx, fn: () => string): { out: string; counts: Array<string | number> | null } {
-  const outer = ctx.tap;
-  const tap: Array<string | number> = [];
-  ctx.tap = tap;
-  let out: string;
-  try {
-    out = fn();
-  } finally {
-    ctx.tap = outer;
-  }
-  if (outer !== null) for (const x of tap) outer.push(x);
-  return { out, counts: tap.length > 0 ? tap : null };
 }
 
 /**

@@ -40,12 +40,16 @@ export interface MemoEntry {
   sweptCounts: Counts;
 }
 
-function replay(ctx: Ctx, c: Counts): void {
+/** Counts the rule counts a memoized computation produced, again (O6: a hit counts as a redaction). */
+export function replay(ctx: Ctx, c: Counts): void {
   if (c !== null) for (let k = 0; k < c.length; k += 2) ctx.count(c[k] as string, c[k + 1] as number);
 }
 
-/** Runs `fn` recording the counts it produces (and passing them on to an enclosing recording). */
-function recording(ctx: Ctx, fn: () => string): { out: string; counts: Counts } {
+/**
+ * Runs `fn` recording the counts it produces (and passing them on to an enclosing recording). A throw
+ * propagates (the caller fails the field closed, O2) and nothing is recorded.
+ */
+export function recording(ctx: Ctx, fn: () => string): { out: string; counts: Counts } {
   const outer = ctx.tap;
   const tap: Array<string | number> = [];
   ctx.tap = tap;
