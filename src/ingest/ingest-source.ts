@@ -158,6 +158,8 @@ async function ingestInput(store: Store, session: IngestSession, input: InputFil
     try {
       sha = await input.sha256();
     } catch (err) {
+      // No source row: what the parse produced is dropped (it would wait for the row otherwise).
+      sink.discard();
       await outcome;
       progress?.done();
       if (err instanceof UserError) return rejected(path, null, err.message, true);

@@ -15,12 +15,11 @@ import { SourceSink } from './sink.js';
 const dir = mkdtempSync(join(tmpdir(), 'faultline-sink-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Three batches of 100 requests each, the last request of each a 503 with its raw line. */
-function batches(): EncodedBatch[] {
-  const enc = new BatchEncoder();
+/** `count` batches of 100 requests each (units from `first`), the last request of each a 503 with its raw line. */
+function batches(enc = new BatchEncoder(), count = 3, first = 1): EncodedBatch[] {
   const out: EncodedBatch[] = [];
-  let unit = 1;
-  for (let b = 0; b < 3; b++) {
+  let unit = first;
+  for (let b = 0; b < count; b++) {
     for (let i = 0; i < 100; i++, unit++) {
       const failed = i === 99;
       const r = { ...emptyRecord(), ts: 1_700_000_000_000 + unit * 1000, method: 'GET', path: `/items/${unit % 7}`, status: failed ? 503 : 200, clientIp: '192.0.2.1' };
@@ -69,6 +68,34 @@ it('within its budget an unbound sink lets the sender go on at once', () => {
     const row = store.sources.create({ path: 'b.log', kind: 'log', format: 'combined', size: 1, sha256: 'b'.repeat(64) });
     sink.bind(row.id);
     expect(store.sources.byId(row.id)!.records).toBe(300);
+  } finally {
+    store.close();
+  }
+});
+
+
+it('discard lets a waiting sender go, stores nothing, and keeps the string table whole for the next source', async () => {
+  const store = openStore(join(dir, 'discard.db'));
+  try {
+    const strings = new BatchStrings();
+    const enc = new BatchEncoder();
+    const [b1, b2] = batches(enc, 2);
+    const dropped = new SourceSink(store, null, strings, null, 1);
+    const waits = [dropped.batch(b1!, 100), dropped.batch(b2!, 200)];
+    dropped.discard();
+    await Promise.all(waits);
+    const [late] = batches(enc, 1, 201);
+    expect(dropped.batch(late!, 300)).toBeUndefined(); // dropped at once, never held
+    expect(store.requests.count().total).toBe(0);
+    // The next source of the session: its batch names the method, paths and client by ids that only
+    // the dropped batches sent as new strings.
+    const [b4] = batches(enc, 1, 1);
+    expect(b4!.newStrings).toEqual([]);
+    const row = store.sources.create({ path: 'next.log', kind: 'log', format: 'combined', size: 2, sha256: 'c'.repeat(64) });
+    const next = new SourceSink(store, row.id, strings, null);
+    next.batch(b4!, 100);
+    const got = store.views.page({ sourceId: row.id }, 3).map((r) => [r.line, r.method, r.path, r.clientIp]);
+    expect(got).toEqual([[1, 'GET', '/items/1', '192.0.2.1'], [2, 'GET', '/items/2', '192.0.2.1'], [3, 'GET', '/items/3', '192.0.2.1']]);
   } finally {
     store.close();
   }

@@ -44,6 +44,8 @@ export class SourceSink implements ParseSink {
   private held: Held[] = [];
   private heldBytes = 0;
   private waiters: Array<() => void> = [];
+  /** Set by discard(): batches are dropped (their strings kept) instead of held or written. */
+  private discarding = false;
 
   constructor(
     private readonly store: Store,
@@ -69,14 +71,38 @@ export class SourceSink implements ParseSink {
       }
     } finally {
       // Woken even when a write failed: the parsing side then learns of it from its next batch.
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const w of waiters) w();
+      this.wake();
     }
+  }
+
+  /**
+   * For an unbound sink whose source row will not exist (its file could not be hashed): drops what it
+   * holds and what still comes, so the parsing side runs to its end instead of waiting for bind()
+   * forever; the batches' new strings still enter the session's string table, which later sources
+   * of the session share.
+   */
+  discard(): void {
+    if (this.sourceId !== null) throw new Error('SourceSink.discard: already bound');
+    this.discarding = true;
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    try {
+      for (const h of held) if (h.t === 'batch') this.store.writer.adoptStrings(h.b, this.strings);
+    } finally {
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 
   format(id: string): void {
     this.formatId = id;
+    if (this.discarding) return;
     if (this.sourceId === null) this.held.push({ t: 'format', id });
     else this.store.sources.setFormat(this.sourceId, id);
   }
@@ -86,6 +112,10 @@ export class SourceSink implements ParseSink {
   }
 
   batch(b: EncodedBatch, bytesSeen: number): void | Promise<void> {
+    if (this.discarding) {
+      this.store.writer.adoptStrings(b, this.strings);
+      return;
+    }
     if (this.sourceId === null) {
       this.held.push({ t: 'batch', b, bytesSeen });
       this.heldBytes += batchBytes(b);

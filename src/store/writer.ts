@@ -101,6 +101,24 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * Takes a batch's new strings into the session's string table without writing its rows (a batch
+   * that is dropped): later batches of the session refer to those strings by their local ids.
+   */
+  adoptStrings(b: EncodedBatch, strings: BatchStrings): void {
+    if (strings.broken) throw new Error('BatchWriter: the string table of this session was rolled back');
+    try {
+      this.db.transaction(() => {
+        if (b.stringsReset) strings.local = [];
+        for (const s of b.newStrings) strings.local.push(this.dict.id(s)!);
+      })();
+    } catch (err) {
+      strings.broken = true;
+      this.dict.reset();
+      throw err;
+    }
+  }
+
   private writeBatch(sourceId: number, b: EncodedBatch, strings: BatchStrings): BatchResult {
     const d = this.dict;
     if (b.stringsReset) strings.local = [];
