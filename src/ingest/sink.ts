@@ -61,9 +61,7 @@ export class SourceSink implements ParseSink {
   bind(sourceId: number): void {
     if (this.sourceId !== null) throw new Error('SourceSink.bind: already bound');
     this.sourceId = sourceId;
-    const held = this.held;
-    this.held = [];
-    this.heldBytes = 0;
+    const held = this.takeHeld();
     try {
       for (const h of held) {
         if (h.t === 'format') this.format(h.id);
@@ -84,14 +82,20 @@ export class SourceSink implements ParseSink {
   discard(): void {
     if (this.sourceId !== null) throw new Error('SourceSink.discard: already bound');
     this.discarding = true;
-    const held = this.held;
-    this.held = [];
-    this.heldBytes = 0;
+    const held = this.takeHeld();
     try {
       for (const h of held) if (h.t === 'batch') this.store.writer.adoptStrings(h.b, this.strings);
     } finally {
       this.wake();
     }
+  }
+
+  /** What the sink holds, in arrival order; it holds nothing after. */
+  private takeHeld(): Held[] {
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    return held;
   }
 
   private wake(): void {
