@@ -64,6 +64,7 @@ export class BatchWriter {
   private readonly updateSource: Database.Statement;
   private readonly run: (sourceId: number, kind: 'har' | 'log', items: BatchItem[], cp: Checkpoint) => BatchResult;
   private readonly runEncoded: (sourceId: number, b: EncodedBatch, strings: BatchStrings) => BatchResult;
+  private readonly runAdopt: (b: EncodedBatch, strings: BatchStrings) => void;
 
   constructor(private readonly db: Db) {
     this.dict = new Dict(db);
@@ -83,6 +84,7 @@ export class BatchWriter {
       this.writeItems(sourceId, kind, items, cp),
     );
     this.runEncoded = db.transaction((sourceId: number, b: EncodedBatch, strings: BatchStrings) => this.writeBatch(sourceId, b, strings));
+    this.runAdopt = db.transaction((b: EncodedBatch, strings: BatchStrings) => { this.takeStrings(b, strings); });
   }
 
   /**
@@ -90,9 +92,22 @@ export class BatchWriter {
    * parsing session's string table; a failed batch breaks it (its new strings' ids were rolled back).
    */
   writeEncoded(sourceId: number, b: EncodedBatch, strings: BatchStrings): BatchResult {
+    return this.inSession(strings, () => this.runEncoded(sourceId, b, strings));
+  }
+
+  /**
+   * Takes a batch's new strings into the session's string table without writing its rows (a batch
+   * that is dropped): later batches of the session refer to those strings by their local ids.
+   */
+  adoptStrings(b: EncodedBatch, strings: BatchStrings): void {
+    this.inSession(strings, () => this.runAdopt(b, strings));
+  }
+
+  /** Runs a transaction of a parsing session; a failed one breaks the session's string table. */
+  private inSession<T>(strings: BatchStrings, run: () => T): T {
     if (strings.broken) throw new Error('BatchWriter: the string table of this session was rolled back');
     try {
-      return this.runEncoded(sourceId, b, strings);
+      return run();
     } catch (err) {
       strings.broken = true;
       this.dict.reset();
@@ -101,29 +116,16 @@ export class BatchWriter {
     }
   }
 
-  /**
-   * Takes a batch's new strings into the session's string table without writing its rows (a batch
-   * that is dropped): later batches of the session refer to those strings by their local ids.
-   */
-  adoptStrings(b: EncodedBatch, strings: BatchStrings): void {
-    if (strings.broken) throw new Error('BatchWriter: the string table of this session was rolled back');
-    try {
-      this.db.transaction(() => {
-        if (b.stringsReset) strings.local = [];
-        for (const s of b.newStrings) strings.local.push(this.dict.id(s)!);
-      })();
-    } catch (err) {
-      strings.broken = true;
-      this.dict.reset();
-      throw err;
-    }
+  /** Maps a batch's new strings to dictionary ids (inside its transaction); returns local id → dictionary id. */
+  private takeStrings(b: EncodedBatch, strings: BatchStrings): number[] {
+    if (b.stringsReset) strings.local = [];
+    const local = strings.local;
+    for (const s of b.newStrings) local.push(this.dict.id(s)!);
+    return local;
   }
 
   private writeBatch(sourceId: number, b: EncodedBatch, strings: BatchStrings): BatchResult {
-    const d = this.dict;
-    if (b.stringsReset) strings.local = [];
-    const local = strings.local;
-    for (const s of b.newStrings) local.push(d.id(s)!);
+    const local = this.takeStrings(b, strings);
     const { ids, nums, textAt, texts } = b;
     /** Next non-null free-text field to consume (positions ascend with rows). */
     let tp = 0;
