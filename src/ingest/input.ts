@@ -153,7 +153,11 @@ const HASH_CHUNK = 1 << 20;
  */
 const THREAD_HASH_MIN_BYTES = 8 * 1024 * 1024;
 
-/** The hashing thread: plain JavaScript evaluated as a worker, so it runs from the sources (tests) too. */
+/**
+ * The hashing thread: plain JavaScript evaluated as a worker, so it runs from the sources (tests)
+ * too. It reads into one reused buffer: beside parsing, a stream's fresh 1 MiB chunk per read was
+ * garbage the collector freed late, which showed up in the peak RSS.
+ */
 const HASH_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
@@ -210,26 +214,10 @@ async function readFirstBytes(path: string, n: number, cipher: SpoolCipher | nul
  */
 async function hashSnapshot(path: string, readPath: string, size: number, cipher: SpoolCipher | null): Promise<string> {
   if (!cipher && size >= THREAD_HASH_MIN_BYTES) return hashInThread(path, readPath, size);
+  // Small files and spools: hashed before parsing starts, so a stream's chunks cost nothing extra.
   const hash = createHash('sha256');
   try {
-    if (cipher) {
-      for await (const chunk of snapshotStream(readPath, size, cipher) as AsyncIterable<Buffer>) hash.update(chunk);
-    } else {
-      // One reused buffer: this runs beside parsing (ingest-source.ts), and a stream's fresh 1 MiB
-      // chunk per read is garbage the collector frees late, which showed up in the peak RSS.
-      const fh = await fs.open(readPath, 'r');
-      try {
-        const buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(size, 1)));
-        for (let pos = 0; pos < size;) {
-          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
-          if (bytesRead === 0) break; // the file shrank since stat: hash what is there, as a stream would
-          hash.update(buf.subarray(0, bytesRead));
-          pos += bytesRead;
-        }
-      } finally {
-        await fh.close();
-      }
-    }
+    for await (const chunk of snapshotStream(readPath, size, cipher) as AsyncIterable<Buffer>) hash.update(chunk);
   } catch (err) {
     throw new UserError(`${path}: cannot read (${(err as { code?: string }).code ?? String(err)})`);
   }
