@@ -77,6 +77,20 @@ export class FieldMemo {
 
   /** Stage 1: the field's rules. A throw fails closed (O2) as `[REDACTED:error]`, not kept. */
   redact(ctx: Ctx, s: string, rules: (s: string) => string): MemoEntry {
+    return this.hit(ctx, s) ?? this.compute(ctx, s, rules);
+  }
+
+  /**
+   * Stage 1 for a value inside a larger text (a URL in a log line kept raw): like `redact`, but a
+   * throw is not caught here, so the caller still fails the whole text closed (O2) as without the
+   * memo. Returns the value after the rules; the text's own sweep covers the echoes.
+   */
+  redactInText(ctx: Ctx, s: string, rules: (ctx: Ctx, s: string) => string): string {
+    return this.hit(ctx, s)?.out ?? this.computeInText(ctx, s, rules);
+  }
+
+  /** The kept entry of `s` (the previous value first, then the map), its counts replayed; undefined on a miss. */
+  private hit(ctx: Ctx, s: string): MemoEntry | undefined {
     if (s === this.lastKey) {
       replay(ctx, this.lastEntry!.counts);
       return this.lastEntry!;
@@ -86,29 +100,8 @@ export class FieldMemo {
       replay(ctx, hit.counts);
       this.lastKey = s;
       this.lastEntry = hit;
-      return hit;
     }
-    return this.compute(ctx, s, rules);
-  }
-
-  /**
-   * Stage 1 for a value inside a larger text (a URL in a log line kept raw): like `redact`, but a
-   * throw is not caught here, so the caller still fails the whole text closed (O2) as without the
-   * memo. Returns the value after the rules; the text's own sweep covers the echoes.
-   */
-  redactInText(ctx: Ctx, s: string, rules: (ctx: Ctx, s: string) => string): string {
-    if (s === this.lastKey) {
-      replay(ctx, this.lastEntry!.counts);
-      return this.lastEntry!.out;
-    }
-    const hit = s.length <= MAX_KEY ? this.map.get(s) : undefined;
-    if (hit !== undefined) {
-      replay(ctx, hit.counts);
-      this.lastKey = s;
-      this.lastEntry = hit;
-      return hit.out;
-    }
-    return this.computeInText(ctx, s, rules);
+    return hit;
   }
 
   private computeInText(ctx: Ctx, s: string, rules: (ctx: Ctx, s: string) => string): string {
